@@ -1,0 +1,284 @@
+package io.exactlyonce.delta.sink;
+
+import io.exactlyonce.delta.sink.core.CommitRetryPolicy;
+import io.exactlyonce.delta.sink.core.DeltaCommitter;
+import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
+import io.exactlyonce.delta.sink.core.DeltaTableBootstrap;
+import io.exactlyonce.delta.sink.core.KernelEngines;
+import io.exactlyonce.delta.sink.core.PartitionValues;
+import io.exactlyonce.delta.sink.core.StagedFile;
+import io.exactlyonce.delta.sink.flink.DeltaCommitSink;
+import io.exactlyonce.delta.sink.flink.DeltaWriterOperator;
+import io.exactlyonce.delta.sink.flink.StagedFileTypeInfo;
+import io.exactlyonce.delta.sink.rowdata.DeltaSchemaConverter;
+
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An exactly-once Delta Lake sink for a {@code DataStream<RowData>}.
+ *
+ * <pre>{@code
+ * DeltaSink.forRowType(rowType)
+ *     .tablePath("s3a://bucket/tables/orders")
+ *     .partitionColumns("event_date")
+ *     .uidPrefix("orders-sink")
+ *     .append(rows);
+ * }</pre>
+ *
+ * <p>{@link Builder#append} adds two operators: a parallel writer ({@code <uidPrefix>-delta-writer},
+ * chained to its input) that writes Parquet files into the table directory and stages them at
+ * every checkpoint barrier, and a committer ({@code <uidPrefix>-delta-committer}, parallelism 1)
+ * that appends each completed checkpoint's files to the Delta log as one commit carrying {@code
+ * txn(appId, checkpointId)}. Rows become visible when the checkpoint that covers them completes;
+ * checkpointing must be enabled. Every distinct input row lands exactly once through failures,
+ * restores, rescaling and concurrent writers; see {@link DeltaCommitter} for the failure cases.
+ *
+ * <p>The table is created if missing; an existing table must have the same columns (names, types,
+ * nullability) and partition columns, or the job refuses to start and shows both schemas. Files of
+ * failed attempts that never reached the log are orphans; Delta {@code VACUUM} removes them.
+ */
+@PublicEvolving
+public final class DeltaSink {
+
+    /** Default rows per in-memory batch handed to the Parquet writer. */
+    public static final int DEFAULT_BATCH_ROWS = 4096;
+
+    /** Default limit of partitions with an open Parquet file per writer subtask. */
+    public static final int DEFAULT_MAX_OPEN_PARTITIONS = 16;
+
+    /** Default target size of a Parquet data file. */
+    public static final long DEFAULT_TARGET_FILE_SIZE_BYTES = 128L * 1024 * 1024;
+
+    private DeltaSink() {}
+
+    /** A sink for rows of the given Flink type; the Delta schema is derived from it. */
+    public static Builder forRowType(RowType rowType) {
+        return new Builder(Objects.requireNonNull(rowType, "rowType"));
+    }
+
+    /** A sink for a declared Delta schema; input rows must have the matching Flink row type. */
+    public static Builder forDeltaSchema(StructType schema) {
+        return new Builder(DeltaSchemaConverter.toRowType(Objects.requireNonNull(schema, "schema")));
+    }
+
+    /** Configures and attaches a Delta sink. Every setter validates; errors name the option. */
+    @PublicEvolving
+    public static final class Builder {
+        private final RowType rowType;
+        private String tablePath;
+        private String uidPrefix;
+        private List<String> partitionColumns = List.of();
+        private final Map<String, String> hadoopConf = new HashMap<>();
+        private final Map<String, String> tableProperties = new HashMap<>();
+        private long targetFileSizeBytes = DEFAULT_TARGET_FILE_SIZE_BYTES;
+        private int batchRows = DEFAULT_BATCH_ROWS;
+        private int maxOpenPartitions = DEFAULT_MAX_OPEN_PARTITIONS;
+        private CommitRetryPolicy retryPolicy = CommitRetryPolicy.defaults();
+        private boolean allowRewind;
+        private boolean verifyTableOnBuild = true;
+        private Integer writerParallelism;
+
+        private Builder(RowType rowType) {
+            this.rowType = rowType;
+        }
+
+        /** Table location: any Hadoop-compatible file system URI or a local path. Required. */
+        public Builder tablePath(String tablePath) {
+            this.tablePath = tablePath;
+            return this;
+        }
+
+        /**
+         * Prefix of the operators' uids and names; must stay the same across job versions so that
+         * savepoints restore the committer's state. Required.
+         */
+        public Builder uidPrefix(String uidPrefix) {
+            this.uidPrefix = uidPrefix;
+            return this;
+        }
+
+        public Builder partitionColumns(String... columns) {
+            return partitionColumns(Arrays.asList(columns));
+        }
+
+        public Builder partitionColumns(List<String> columns) {
+            this.partitionColumns = List.copyOf(columns);
+            return this;
+        }
+
+        /** Parquet files are closed once they reach about this size (default 128 MiB). */
+        public Builder targetFileSizeBytes(long bytes) {
+            this.targetFileSizeBytes = bytes;
+            return this;
+        }
+
+        /** A Hadoop/Kernel engine setting, for example file system credentials. */
+        public Builder hadoopConfig(String key, String value) {
+            hadoopConf.put(key, value);
+            return this;
+        }
+
+        public Builder hadoopConfig(Map<String, String> conf) {
+            hadoopConf.putAll(conf);
+            return this;
+        }
+
+        /** A Delta table property to set when the sink creates the table. */
+        public Builder tableProperty(String key, String value) {
+            tableProperties.put(key, value);
+            return this;
+        }
+
+        /** Rows per in-memory batch handed to the Parquet writer thread (default 4096). */
+        public Builder batchRows(int rows) {
+            this.batchRows = rows;
+            return this;
+        }
+
+        /** Partitions with an open file per writer subtask before the oldest is closed (16). */
+        public Builder maxOpenPartitions(int partitions) {
+            this.maxOpenPartitions = partitions;
+            return this;
+        }
+
+        /** Retries of transient commit failures (default: 8 attempts, 200 ms to 10 s backoff). */
+        public Builder commitRetryPolicy(CommitRetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "commitRetryPolicy");
+            return this;
+        }
+
+        /**
+         * Accept restoring a checkpoint or savepoint that is older than what the table already holds
+         * from this sink. Off by default: such a restore fails at start. When on, the sink continues
+         * under a new application id and commits everything it re-reads, so rows of the rewound
+         * range that are still in the table are written again.
+         */
+        public Builder allowRewind(boolean allow) {
+            this.allowRewind = allow;
+            return this;
+        }
+
+        /** Create-or-verify the table while building the job graph (default true). */
+        public Builder verifyTableOnBuild(boolean verify) {
+            this.verifyTableOnBuild = verify;
+            return this;
+        }
+
+        /** Writer parallelism; by default that of the input, so the writer chains to it. */
+        public Builder writerParallelism(int parallelism) {
+            this.writerParallelism = parallelism;
+            return this;
+        }
+
+        /** Validates the settings and attaches writer and committer to the input stream. */
+        public DataStreamSink<StagedFile> append(DataStream<RowData> input) {
+            StructType schema = validate();
+            boolean unaligned =
+                    input.getExecutionEnvironment().getCheckpointConfig().isUnalignedCheckpointsEnabled();
+            Map<String, String> conf = new HashMap<>(hadoopConf);
+            conf.put(KernelEngines.TARGET_FILE_SIZE_KEY, Long.toString(targetFileSizeBytes));
+            DeltaSinkConfig config =
+                    new DeltaSinkConfig(
+                            tablePath,
+                            partitionColumns,
+                            conf,
+                            tableProperties,
+                            batchRows,
+                            maxOpenPartitions,
+                            retryPolicy,
+                            allowRewind,
+                            !unaligned);
+            if (verifyTableOnBuild) {
+                DeltaTableBootstrap.ensureTable(
+                        KernelEngines.create(conf), tablePath, schema, partitionColumns, tableProperties);
+            }
+            SingleOutputStreamOperator<StagedFile> staged =
+                    input.transform(
+                                    "DeltaWriter: " + tablePath,
+                                    StagedFileTypeInfo.INSTANCE,
+                                    new DeltaWriterOperator(rowType, config))
+                            .uid(uidPrefix + "-delta-writer")
+                            .name("DeltaWriter: " + tablePath);
+            if (writerParallelism != null) {
+                staged.setParallelism(writerParallelism);
+            }
+            return staged.addSink(new DeltaCommitSink(rowType, config))
+                    .uid(uidPrefix + "-delta-committer")
+                    .name("DeltaCommitter: " + tablePath)
+                    .setParallelism(1)
+                    .setMaxParallelism(1);
+        }
+
+        private StructType validate() {
+            require(tablePath != null && !tablePath.isBlank(), "tablePath", "set the table location");
+            require(
+                    uidPrefix != null && !uidPrefix.isBlank(),
+                    "uidPrefix",
+                    "set a stable prefix for the operator uids (savepoints are matched by uid)");
+            require(targetFileSizeBytes > 0, "targetFileSizeBytes", "use a positive byte count");
+            require(
+                    batchRows > 0 && batchRows <= 1_000_000,
+                    "batchRows",
+                    "use a value between 1 and 1000000");
+            require(maxOpenPartitions > 0, "maxOpenPartitions", "use a value of at least 1");
+            require(
+                    writerParallelism == null || writerParallelism > 0,
+                    "writerParallelism",
+                    "use a value of at least 1");
+            StructType schema;
+            try {
+                schema = DeltaSchemaConverter.toDeltaSchema(rowType);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Invalid Delta sink schema: " + e.getMessage(), e);
+            }
+            List<String> names = schema.fieldNames();
+            require(
+                    new HashSet<>(partitionColumns).size() == partitionColumns.size(),
+                    "partitionColumns",
+                    "list each column once: " + partitionColumns);
+            for (String column : partitionColumns) {
+                require(
+                        names.contains(column),
+                        "partitionColumns",
+                        "'" + column + "' is not a column of the schema " + names);
+                StructField field = schema.get(column);
+                require(
+                        PartitionValues.isSupportedType(field.getDataType()),
+                        "partitionColumns",
+                        "'" + column + "' has type " + field.getDataType()
+                                + "; partition by a string, integer, boolean, date, decimal or"
+                                + " timestamp column");
+            }
+            List<String> dataColumns = new ArrayList<>(names);
+            dataColumns.removeAll(partitionColumns);
+            require(
+                    !dataColumns.isEmpty(),
+                    "partitionColumns",
+                    "at least one column must not be a partition column");
+            return schema;
+        }
+
+        private static void require(boolean condition, String option, String fix) {
+            if (!condition) {
+                throw new IllegalArgumentException(
+                        "Invalid Delta sink option '" + option + "': " + fix);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.exactlyonce.delta.sink.core;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The validated, serializable settings of one Delta sink, shipped with the job graph to the writer
+ * and committer tasks. Built by {@code DeltaSink.Builder}, which checks every value and names the
+ * option in its error messages.
+ */
+public final class DeltaSinkConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String tablePath;
+    private final List<String> partitionColumns;
+    private final Map<String, String> hadoopConf;
+    private final Map<String, String> tableProperties;
+    private final int batchRows;
+    private final int maxOpenPartitions;
+    private final CommitRetryPolicy retryPolicy;
+    private final boolean allowRewind;
+    private final boolean deleteAbortedFiles;
+
+    public DeltaSinkConfig(
+            String tablePath,
+            List<String> partitionColumns,
+            Map<String, String> hadoopConf,
+            Map<String, String> tableProperties,
+            int batchRows,
+            int maxOpenPartitions,
+            CommitRetryPolicy retryPolicy,
+            boolean allowRewind,
+            boolean deleteAbortedFiles) {
+        this.tablePath = tablePath;
+        this.partitionColumns = List.copyOf(partitionColumns);
+        this.hadoopConf = Map.copyOf(hadoopConf);
+        this.tableProperties = Map.copyOf(tableProperties);
+        this.batchRows = batchRows;
+        this.maxOpenPartitions = maxOpenPartitions;
+        this.retryPolicy = retryPolicy;
+        this.allowRewind = allowRewind;
+        this.deleteAbortedFiles = deleteAbortedFiles;
+    }
+
+    public String tablePath() {
+        return tablePath;
+    }
+
+    public List<String> partitionColumns() {
+        return partitionColumns;
+    }
+
+    /** Hadoop/Kernel engine settings, including the Parquet target file size. */
+    public Map<String, String> hadoopConf() {
+        return hadoopConf;
+    }
+
+    /** Delta table properties used when the sink creates the table. */
+    public Map<String, String> tableProperties() {
+        return tableProperties;
+    }
+
+    public int batchRows() {
+        return batchRows;
+    }
+
+    public int maxOpenPartitions() {
+        return maxOpenPartitions;
+    }
+
+    public CommitRetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    public boolean allowRewind() {
+        return allowRewind;
+    }
+
+    /**
+     * Whether aborted (never checkpointed) files are deleted. False with unaligned checkpoints,
+     * where a file description in flight may belong to a checkpoint and be restored later.
+     */
+    public boolean deleteAbortedFiles() {
+        return deleteAbortedFiles;
+    }
+}

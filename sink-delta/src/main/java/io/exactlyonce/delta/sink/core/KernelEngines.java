@@ -1,0 +1,33 @@
+package io.exactlyonce.delta.sink.core;
+
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+
+import org.apache.hadoop.conf.Configuration;
+
+import java.util.Map;
+
+/**
+ * The one place where the sink creates a Delta Kernel {@link Engine}.
+ *
+ * <p>The engine is Kernel's Hadoop-based default engine, configured from the sink's Hadoop/Kernel
+ * options (file system credentials, {@code fs.*} implementations, Parquet settings such as {@link
+ * #TARGET_FILE_SIZE_KEY}). Engines are not serializable: operators create theirs lazily at runtime.
+ */
+public final class KernelEngines {
+
+    /** Kernel default engine setting: a Parquet file is closed once it reaches this many bytes. */
+    public static final String TARGET_FILE_SIZE_KEY =
+            "delta.kernel.default.parquet.writer.targetMaxFileSize";
+
+    /** Engine info recorded in every commit this sink makes. */
+    public static final String ENGINE_INFO = "exactly-once-delta-sink/0.1";
+
+    private KernelEngines() {}
+
+    public static Engine create(Map<String, String> hadoopConf) {
+        Configuration conf = new Configuration();
+        hadoopConf.forEach(conf::set);
+        return DefaultEngine.create(conf);
+    }
+}

@@ -1,0 +1,235 @@
+package io.exactlyonce.delta.sink.flink;
+
+import io.exactlyonce.delta.sink.core.CommitResult;
+import io.exactlyonce.delta.sink.core.DeltaCommitFailedException;
+import io.exactlyonce.delta.sink.core.DeltaCommitter;
+import io.exactlyonce.delta.sink.core.DeltaCommitterContext;
+import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
+import io.exactlyonce.delta.sink.core.DeltaTableBootstrap;
+import io.exactlyonce.delta.sink.core.DeltaTransaction;
+import io.exactlyonce.delta.sink.core.KernelEngines;
+import io.exactlyonce.delta.sink.core.StagedFile;
+import io.exactlyonce.delta.sink.rowdata.DeltaSchemaConverter;
+
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.types.StructType;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.functions.sink.TwoPhaseCommitSinkFunction;
+import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
+import org.apache.flink.table.types.logical.RowType;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * The committing half of the Delta sink: a {@link TwoPhaseCommitSinkFunction} at parallelism 1
+ * whose transaction is the set of {@link StagedFile}s received for one checkpoint.
+ *
+ * <p>Thin Flink glue; the commit logic is {@link DeltaCommitter}. The protocol:
+ *
+ * <ul>
+ *   <li>{@code snapshotState} (the checkpoint barrier) seals the open transaction with the
+ *       checkpoint id ({@code preCommit} is not given the id, so it is captured first) and keeps it
+ *       in checkpointed state with the {@link DeltaCommitterContext} (the appId).
+ *   <li>{@code notifyCheckpointComplete(N)} commits every pending transaction up to N in order, one
+ *       Delta commit each. If one fails, the later ones are not attempted (a later txn version would
+ *       make the failed one look committed after the restore); the failure fails the task, and the
+ *       restore commits them again in order.
+ *   <li>On restore, recovered transactions are re-committed idempotently, then the restored
+ *       position is compared to the table (rewind detection, see {@link
+ *       DeltaCommitter#resolveRestoredContext}).
+ *   <li>{@code abort} deletes the files of transactions no checkpoint sealed (unless unaligned
+ *       checkpoints are on, where such a file may still be in a checkpoint's in-flight data; then
+ *       they are left as orphans for Delta {@code VACUUM}).
+ * </ul>
+ */
+@Internal
+public final class DeltaCommitSink
+        extends TwoPhaseCommitSinkFunction<StagedFile, DeltaTransaction, DeltaCommitterContext> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DeltaCommitSink.class);
+
+    private final RowType rowType;
+    private final DeltaSinkConfig config;
+
+    private transient Engine engine;
+    private transient DeltaCommitter committer;
+    private transient DeltaCommitterMetrics metrics;
+    private transient long snapshottingCheckpointId;
+    private transient boolean commitFailed;
+
+    public DeltaCommitSink(RowType rowType, DeltaSinkConfig config) {
+        super(DeltaTransactionSerializer.INSTANCE, DeltaCommitterContextSerializer.INSTANCE);
+        this.rowType = rowType;
+        this.config = config;
+    }
+
+    /** Created lazily: {@code initializeState} (which re-commits) runs before {@code open}. */
+    private DeltaCommitter committer() {
+        if (committer == null) {
+            engine = KernelEngines.create(config.hadoopConf());
+            StructType schema = DeltaSchemaConverter.toDeltaSchema(rowType);
+            DeltaTableBootstrap.ensureTable(
+                    engine,
+                    config.tablePath(),
+                    schema,
+                    config.partitionColumns(),
+                    config.tableProperties());
+            committer =
+                    new DeltaCommitter(
+                            engine,
+                            config.tablePath(),
+                            schema,
+                            config.partitionColumns(),
+                            config.retryPolicy());
+        }
+        return committer;
+    }
+
+    private DeltaCommitterMetrics metrics() {
+        if (metrics == null) {
+            metrics = new DeltaCommitterMetrics(getRuntimeContext().getMetricGroup());
+        }
+        return metrics;
+    }
+
+    @Override
+    public void open(org.apache.flink.api.common.functions.OpenContext openContext)
+            throws Exception {
+        super.open(openContext);
+        if (getRuntimeContext() instanceof StreamingRuntimeContext
+                && !((StreamingRuntimeContext) getRuntimeContext()).isCheckpointingEnabled()) {
+            throw new IllegalStateException(
+                    "The Delta sink for "
+                            + config.tablePath()
+                            + " commits on completed checkpoints, but checkpointing is disabled:"
+                            + " nothing would ever be committed. Enable it with"
+                            + " env.enableCheckpointing(intervalMs) or"
+                            + " 'execution.checkpointing.interval'.");
+        }
+        metrics();
+        committer();
+    }
+
+    @Override
+    protected Optional<DeltaCommitterContext> initializeUserContext() {
+        DeltaCommitterContext context = DeltaCommitterContext.mint();
+        LOG.info(
+                "Delta committer for {} starts without restored state; new appId {}",
+                config.tablePath(),
+                context.appId());
+        return Optional.of(context);
+    }
+
+    @Override
+    protected DeltaTransaction beginTransaction() {
+        return new DeltaTransaction(getUserContext().orElseThrow().appId());
+    }
+
+    @Override
+    protected void invoke(DeltaTransaction transaction, StagedFile file, Context context) {
+        transaction.add(file);
+        metrics().fileStaged();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        snapshottingCheckpointId = context.getCheckpointId();
+        super.snapshotState(context);
+    }
+
+    @Override
+    protected void preCommit(DeltaTransaction transaction) {
+        transaction.seal(snapshottingCheckpointId);
+        LOG.debug("Sealed {}", transaction);
+    }
+
+    @Override
+    protected void commit(DeltaTransaction transaction) {
+        if (commitFailed) {
+            throw new DeltaCommitFailedException(
+                    "Not committing checkpoint "
+                            + transaction.checkpointId()
+                            + " to "
+                            + config.tablePath()
+                            + " because an earlier checkpoint's commit failed; the job restores and"
+                            + " commits both in order",
+                    null);
+        }
+        try {
+            CommitResult result = committer().commit(transaction);
+            metrics().committed(result);
+            metrics().filesLeft(transaction.files().size());
+        } catch (RuntimeException e) {
+            commitFailed = true;
+            throw e;
+        }
+    }
+
+    @Override
+    protected void recoverAndCommit(DeltaTransaction transaction) {
+        LOG.info("Re-committing recovered {} to {}", transaction, config.tablePath());
+        CommitResult result = committer().commit(transaction);
+        metrics().committed(result);
+    }
+
+    @Override
+    protected void finishRecoveringContext(Collection<DeltaTransaction> handledTransactions) {
+        long restoredCheckpointId =
+                handledTransactions.stream()
+                        .filter(DeltaTransaction::isSealed)
+                        .mapToLong(DeltaTransaction::checkpointId)
+                        .max()
+                        .orElse(DeltaTransaction.UNSEALED);
+        DeltaCommitterContext restored = getUserContext().orElseThrow();
+        userContext =
+                Optional.of(
+                        committer()
+                                .resolveRestoredContext(
+                                        restored, restoredCheckpointId, config.allowRewind()));
+    }
+
+    @Override
+    protected void abort(DeltaTransaction transaction) {
+        if (transaction.isSealed()) {
+            LOG.warn("Not aborting {}: a checkpoint sealed it, it may still be committed", transaction);
+            return;
+        }
+        if (transaction.files().isEmpty()) {
+            return;
+        }
+        if (!config.deleteAbortedFiles()) {
+            LOG.info(
+                    "Leaving {} uncommitted files of an aborted transaction as orphans (unaligned"
+                            + " checkpoints may still hold them); Delta VACUUM removes them",
+                    transaction.files().size());
+            return;
+        }
+        committer();
+        int deleted = 0;
+        for (StagedFile file : transaction.files()) {
+            try {
+                if (engine.getFileSystemClient().delete(file.path())) {
+                    deleted++;
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not delete aborted file {}; it stays as an orphan", file.path(), e);
+            }
+        }
+        LOG.info(
+                "Aborted {}: deleted {} of {} uncommitted files",
+                transaction,
+                deleted,
+                transaction.files().size());
+        if (metrics != null) {
+            metrics.filesLeft(transaction.files().size());
+        }
+    }
+}
