@@ -36,6 +36,16 @@ public final class DeltaTableBootstrap {
 
     private DeltaTableBootstrap() {}
 
+    /** {@link #ensureTable(Engine, String, StructType, List, Map)} for a sink's configuration. */
+    public static Snapshot ensureTable(Engine engine, DeltaSinkConfig config, StructType schema) {
+        return ensureTable(
+                engine,
+                config.tablePath(),
+                schema,
+                config.partitionColumns(),
+                config.tableProperties());
+    }
+
     public static Snapshot ensureTable(
             Engine engine,
             String tablePath,

@@ -42,6 +42,9 @@ public final class StagedFileCodec {
         long modificationTime = in.readLong();
         long numRecords = in.readLong();
         int partitionCount = in.readInt();
+        if (partitionCount < 0) {
+            throw new IOException("Corrupt state: negative partition count " + partitionCount);
+        }
         Map<String, String> partitionValues = new LinkedHashMap<>();
         for (int i = 0; i < partitionCount; i++) {
             partitionValues.put(BinaryFormat.readString(in), BinaryFormat.readNullableString(in));

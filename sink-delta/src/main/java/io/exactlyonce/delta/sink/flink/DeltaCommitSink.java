@@ -15,6 +15,7 @@ import io.delta.kernel.engine.Engine;
 import io.delta.kernel.types.StructType;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.functions.sink.TwoPhaseCommitSinkFunction;
 import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
@@ -76,12 +77,7 @@ public final class DeltaCommitSink
         if (committer == null) {
             engine = KernelEngines.create(config.hadoopConf());
             StructType schema = DeltaSchemaConverter.toDeltaSchema(rowType);
-            DeltaTableBootstrap.ensureTable(
-                    engine,
-                    config.tablePath(),
-                    schema,
-                    config.partitionColumns(),
-                    config.tableProperties());
+            DeltaTableBootstrap.ensureTable(engine, config, schema);
             committer =
                     new DeltaCommitter(
                             engine,
@@ -196,6 +192,17 @@ public final class DeltaCommitSink
                                         restored, restoredCheckpointId, config.allowRewind()));
     }
 
+    /**
+     * Unaligned checkpoints as the job's configuration says at runtime (the builder also checks the
+     * environment when the sink is attached).
+     */
+    private boolean unalignedCheckpointsConfigured() {
+        return getRuntimeContext() instanceof StreamingRuntimeContext
+                && ((StreamingRuntimeContext) getRuntimeContext())
+                        .getJobConfiguration()
+                        .get(CheckpointingOptions.ENABLE_UNALIGNED);
+    }
+
     @Override
     protected void abort(DeltaTransaction transaction) {
         if (transaction.isSealed()) {
@@ -205,7 +212,7 @@ public final class DeltaCommitSink
         if (transaction.files().isEmpty()) {
             return;
         }
-        if (!config.deleteAbortedFiles()) {
+        if (!config.deleteAbortedFiles() || unalignedCheckpointsConfigured()) {
             LOG.info(
                     "Leaving {} uncommitted files of an aborted transaction as orphans (unaligned"
                             + " checkpoints may still hold them); Delta VACUUM removes them",

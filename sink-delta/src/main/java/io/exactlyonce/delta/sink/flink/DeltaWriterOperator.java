@@ -63,13 +63,7 @@ public final class DeltaWriterOperator extends AbstractStreamOperator<StagedFile
         super.open();
         Engine engine = KernelEngines.create(config.hadoopConf());
         StructType schema = DeltaSchemaConverter.toDeltaSchema(rowType);
-        Snapshot snapshot =
-                DeltaTableBootstrap.ensureTable(
-                        engine,
-                        config.tablePath(),
-                        schema,
-                        config.partitionColumns(),
-                        config.tableProperties());
+        Snapshot snapshot = DeltaTableBootstrap.ensureTable(engine, config, schema);
         var transactionState =
                 snapshot.buildUpdateTableTransaction(KernelEngines.ENGINE_INFO, Operation.WRITE)
                         .build(engine)

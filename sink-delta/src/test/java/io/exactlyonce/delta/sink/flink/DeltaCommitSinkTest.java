@@ -163,15 +163,7 @@ class DeltaCommitSinkTest {
 
     @Test
     void restoringACheckpointOlderThanTheTableFailsWithTheDocumentedMessage() throws Exception {
-        OperatorSubtaskState checkpoint1;
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
-            send(h, StagedFiles.write(table, 0, 100));
-            checkpoint1 = h.snapshot(1, 1);
-            h.notifyOfCompletedCheckpoint(1);
-            send(h, StagedFiles.write(table, 100, 200));
-            h.snapshot(2, 2);
-            h.notifyOfCompletedCheckpoint(2);
-        }
+        OperatorSubtaskState checkpoint1 = commitTwoCheckpointsKeepingTheFirst();
         long version = reader.version();
 
         assertThatThrownBy(() -> restore(checkpoint1, false).close())
@@ -185,15 +177,7 @@ class DeltaCommitSinkTest {
 
     @Test
     void allowRewindContinuesUnderANewAppIdAndCommitsWhatItReReads() throws Exception {
-        OperatorSubtaskState checkpoint1;
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
-            send(h, StagedFiles.write(table, 0, 100));
-            checkpoint1 = h.snapshot(1, 1);
-            h.notifyOfCompletedCheckpoint(1);
-            send(h, StagedFiles.write(table, 100, 200));
-            h.snapshot(2, 2);
-            h.notifyOfCompletedCheckpoint(2);
-        }
+        OperatorSubtaskState checkpoint1 = commitTwoCheckpointsKeepingTheFirst();
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = restore(checkpoint1, true)) {
             // the re-read range: the same ids as checkpoint 2 wrote
             send(h, StagedFiles.write(table, 100, 200));
@@ -207,7 +191,50 @@ class DeltaCommitSinkTest {
         assertThat(new HashSet<>(rows)).isEqualTo(TestRows.ids(0, 200));
     }
 
+    @Test
+    void aFailedCommitFailsLoudlyAndLaterCheckpointsAreNotCommittedBeforeIt() throws Exception {
+        String partitioned = tmp.resolve("partitioned").toUri().toString();
+        DeltaTableReader partitionedReader = new DeltaTableReader(partitioned);
+        List<StagedFile> good = StagedFiles.write(partitioned, List.of("event_date"), 0, 90);
+        StagedFile broken =
+                new StagedFile(
+                        good.get(0).path(),
+                        good.get(0).sizeBytes(),
+                        good.get(0).modificationTime(),
+                        Map.of(),
+                        good.get(0).numRecords(),
+                        good.get(0).statsJson());
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h =
+                harness(partitioned, List.of("event_date"), false)) {
+            h.setup();
+            h.open();
+            h.processElement(broken, 0);
+            h.snapshot(1, 1);
+            send(h, good.subList(1, good.size()));
+            h.snapshot(2, 2);
+            assertThatThrownBy(() -> h.notifyOfCompletedCheckpoint(2))
+                    .hasStackTraceContaining("Could not commit checkpoint 1")
+                    .hasStackTraceContaining(broken.path());
+        }
+        assertThat(partitionedReader.version())
+                .as("checkpoint 2 was not committed after checkpoint 1 failed")
+                .isZero();
+    }
+
     // ------------------------------------------------------------------------------------------
+
+    /** Commits ids 0-99 at checkpoint 1 and 100-199 at checkpoint 2; returns checkpoint 1. */
+    private OperatorSubtaskState commitTwoCheckpointsKeepingTheFirst() throws Exception {
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+            send(h, StagedFiles.write(table, 0, 100));
+            OperatorSubtaskState checkpoint1 = h.snapshot(1, 1);
+            h.notifyOfCompletedCheckpoint(1);
+            send(h, StagedFiles.write(table, 100, 200));
+            h.snapshot(2, 2);
+            h.notifyOfCompletedCheckpoint(2);
+            return checkpoint1;
+        }
+    }
 
     private List<Long> ids() {
         return reader.column("id").stream().map(v -> (Long) v).collect(Collectors.toList());
@@ -239,10 +266,15 @@ class DeltaCommitSinkTest {
 
     private OneInputStreamOperatorTestHarness<StagedFile, Object> harness(boolean allowRewind)
             throws Exception {
+        return harness(table, List.of(), allowRewind);
+    }
+
+    private static OneInputStreamOperatorTestHarness<StagedFile, Object> harness(
+            String table, List<String> partitionColumns, boolean allowRewind) throws Exception {
         DeltaSinkConfig config =
                 new DeltaSinkConfig(
                         table,
-                        List.of(),
+                        partitionColumns,
                         Map.of(),
                         Map.of(),
                         100,
