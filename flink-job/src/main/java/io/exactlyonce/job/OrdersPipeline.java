@@ -1,0 +1,125 @@
+package io.exactlyonce.job;
+
+import io.exactlyonce.delta.sink.DeltaSink;
+import io.exactlyonce.job.config.JobConfig;
+import io.exactlyonce.job.dedup.DedupOperator;
+import io.exactlyonce.job.dedup.OrderIdKey;
+import io.exactlyonce.job.kafka.KafkaRecord;
+import io.exactlyonce.job.kafka.KafkaRecordDeserializer;
+import io.exactlyonce.job.parse.ParseOperator;
+import io.exactlyonce.job.stats.BatchStats;
+import io.exactlyonce.job.stats.MetricsOperator;
+import io.exactlyonce.job.stats.StatsEmitter;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Wires the job graph: KafkaSource → parse (dead letters to a side output) → keyBy(order_id) →
+ * dedup → Delta sink for orders; the dead letters into their own Delta table; per-checkpoint counts
+ * into the metrics table. All three tables are written by the exactly-once sink. Every operator has
+ * a stable uid derived from {@code --uid-prefix}. Used by the job's main, the embedded runner and
+ * the tests, so they run the same graph.
+ */
+public final class OrdersPipeline {
+
+    private OrdersPipeline() {}
+
+    public static void build(StreamExecutionEnvironment env, JobConfig config) {
+        String uid = config.uidPrefix();
+        DataStream<KafkaRecord> records =
+                env.fromSource(kafkaSource(config), WatermarkStrategy.noWatermarks(), "Kafka: " + config.topics())
+                        .uid(uid + "-kafka-source");
+        if (config.failAfterRecords() >= 0) {
+            records =
+                    records.map(new FailOnceMapper(config.failAfterRecords()))
+                            .returns(TypeInformation.of(KafkaRecord.class))
+                            .name("FailureInjection")
+                            .uid(uid + "-failure-injection");
+        }
+
+        SingleOutputStreamOperator<RowData> orders =
+                records.transform(
+                                "ParseOrders",
+                                InternalTypeInfo.of(OrderSchema.ORDERS),
+                                new ParseOperator(config.maxRecordBytes()))
+                        .uid(uid + "-parse");
+        DataStream<RowData> deadLetters = orders.getSideOutput(ParseOperator.DEAD_LETTERS);
+
+        SingleOutputStreamOperator<RowData> unique =
+                orders.keyBy(new OrderIdKey())
+                        .transform(
+                                "Dedup",
+                                InternalTypeInfo.of(OrderSchema.ORDERS),
+                                new DedupOperator(config.dedupTtl()))
+                        .uid(uid + "-dedup");
+
+        DataStream<BatchStats> stats =
+                orders.getSideOutput(StatsEmitter.STATS).union(unique.getSideOutput(StatsEmitter.STATS));
+        SingleOutputStreamOperator<RowData> metricsRows =
+                stats.transform(
+                                "CheckpointMetrics",
+                                InternalTypeInfo.of(OrderSchema.METRICS),
+                                new MetricsOperator())
+                        .uid(uid + "-metrics")
+                        .setParallelism(1)
+                        .setMaxParallelism(1);
+
+        sink(config, OrderSchema.ORDERS, config.tablePath(), uid + "-orders")
+                .partitionColumns(OrderSchema.ORDERS_PARTITION_COLUMNS)
+                .append(unique);
+        sink(config, OrderSchema.DEAD_LETTERS, config.deadLetterPath(), uid + "-dead-letters")
+                .append(deadLetters);
+        sink(config, OrderSchema.METRICS, config.metricsPath(), uid + "-metrics-table")
+                .writerParallelism(1)
+                .append(metricsRows);
+    }
+
+    private static DeltaSink.Builder sink(
+            JobConfig config, org.apache.flink.table.types.logical.RowType type, String path, String uid) {
+        return DeltaSink.forRowType(type)
+                .tablePath(path)
+                .uidPrefix(uid)
+                .targetFileSizeBytes(config.targetFileSizeBytes())
+                .allowRewind(config.allowRewind());
+    }
+
+    static KafkaSource<KafkaRecord> kafkaSource(JobConfig config) {
+        KafkaSourceBuilder<KafkaRecord> builder =
+                KafkaSource.<KafkaRecord>builder()
+                        .setBootstrapServers(config.bootstrapServers())
+                        .setTopics(config.topics())
+                        .setGroupId(config.groupId())
+                        .setDeserializer(new KafkaRecordDeserializer())
+                        .setProperties(config.kafkaProperties())
+                        .setStartingOffsets(startingOffsets(config));
+        if (config.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    private static OffsetsInitializer startingOffsets(JobConfig config) {
+        String mode = config.startingOffsets();
+        switch (mode) {
+            case "earliest":
+                return OffsetsInitializer.earliest();
+            case "latest":
+                return OffsetsInitializer.latest();
+            case "committed":
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            default:
+                return OffsetsInitializer.timestamp(config.startingTimestampMs());
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package io.exactlyonce.job.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/**
+ * The job's validated configuration, read from {@code --key value} arguments and an optional
+ * properties file ({@code --config file}; arguments override the file). Every option, its default
+ * and meaning is in {@link #OPTIONS}; a missing or invalid one fails at start with an {@link
+ * InvalidOptionException} naming it. Unknown options are refused too (a typo must not silently fall
+ * back to a default).
+ */
+public final class JobConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final List<JobOption> OPTIONS =
+            List.of(
+                    JobOption.required("bootstrap-servers", "Kafka bootstrap servers, host:port[,host:port]"),
+                    JobOption.required("topics", "topic(s) to read, comma-separated"),
+                    JobOption.required("table-path", "Delta table of the orders (URI or local path)"),
+                    JobOption.optional("dead-letter-path", "<table-path>_dead_letters", "Delta table of malformed records"),
+                    JobOption.optional("metrics-path", "<table-path>_metrics", "Delta table with one row per committed checkpoint"),
+                    JobOption.optional("group-id", "orders-to-delta", "Kafka consumer group (offsets committed to Kafka are for monitoring only)"),
+                    JobOption.optional("starting-offsets", "committed", "committed (fallback earliest) | earliest | latest | timestamp:<epoch-ms>; used only without restored state"),
+                    JobOption.optional("bounded", "false", "stop at the offsets that are latest at start (backfills, tests)"),
+                    JobOption.optional("kafka-properties-file", null, "extra Kafka client properties (SASL/SSL)"),
+                    JobOption.optional("checkpoint-interval-ms", "10000", "checkpoint interval; rows become visible in the table at each checkpoint"),
+                    JobOption.optional("checkpoint-dir", "file:///tmp/exactly-once-delta/checkpoints", "checkpoint storage (retained on cancellation)"),
+                    JobOption.optional("state-backend", "rocksdb", "rocksdb (incremental checkpoints) | hashmap"),
+                    JobOption.optional("dedup-ttl-days", "7", "how long an order_id is remembered for deduplication"),
+                    JobOption.optional("max-record-bytes", "1048576", "larger records go to the dead-letter table"),
+                    JobOption.optional("parallelism", "0", "job parallelism; 0 = the environment's default"),
+                    JobOption.optional("target-file-size-mb", "128", "Parquet target file size"),
+                    JobOption.optional("restart-attempts", "10", "restarts before the job fails (exponential backoff 1 s to 60 s)"),
+                    JobOption.optional("uid-prefix", "orders", "prefix of all operator uids; keep it across upgrades"),
+                    JobOption.optional("allow-rewind", "false", "accept restoring a savepoint older than the tables (see the sink's allowRewind)"),
+                    JobOption.optional("fail-after-records", "-1", "testing: fail one task once after this many records (-1 = never)"));
+
+    private final Map<String, String> values;
+
+    private JobConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /** Parses and validates {@code --key value} arguments (and the {@code --config} file). */
+    public static JobConfig fromArgs(String... args) {
+        Map<String, String> cli = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new IllegalArgumentException(
+                        "Unexpected argument '" + arg + "': options are --key value pairs.\n" + usage());
+            }
+            String key = arg.substring(2);
+            if (i + 1 >= args.length) {
+                throw new InvalidOptionException(key, "has no value");
+            }
+            cli.put(key, args[++i]);
+        }
+        Map<String, String> merged = new HashMap<>();
+        String file = cli.remove("config");
+        if (file != null) {
+            merged.putAll(readProperties(Paths.get(file), "config"));
+        }
+        merged.putAll(cli);
+        return fromMap(merged);
+    }
+
+    /** Validates a map of option values. */
+    public static JobConfig fromMap(Map<String, String> raw) {
+        Map<String, JobOption> known =
+                OPTIONS.stream().collect(Collectors.toMap(JobOption::key, o -> o));
+        for (String key : raw.keySet()) {
+            if (!known.containsKey(key)) {
+                throw new InvalidOptionException(
+                        key, "unknown option. Known options: " + String.join(", ", known.keySet()));
+            }
+        }
+        Map<String, String> values = new HashMap<>();
+        for (JobOption option : OPTIONS) {
+            String value = raw.get(option.key());
+            if (value == null || value.isBlank()) {
+                if (option.isRequired()) {
+                    throw new InvalidOptionException(option.key(), "is required: " + option.description());
+                }
+                value = option.defaultValue();
+            }
+            if (value != null) {
+                values.put(option.key(), value.trim());
+            }
+        }
+        JobConfig config = new JobConfig(values);
+        config.validate();
+        return config;
+    }
+
+    private void validate() {
+        topics();
+        startingOffsets();
+        bool("bounded");
+        bool("allow-rewind");
+        positiveLong("checkpoint-interval-ms");
+        positiveLong("dedup-ttl-days");
+        positiveLong("max-record-bytes");
+        positiveLong("target-file-size-mb");
+        nonNegativeLong("parallelism");
+        nonNegativeLong("restart-attempts");
+        longValue("fail-after-records");
+        String backend = values.get("state-backend").toLowerCase(Locale.ROOT);
+        if (!backend.equals("rocksdb") && !backend.equals("hashmap")) {
+            throw new InvalidOptionException("state-backend", "must be rocksdb or hashmap, was '" + backend + "'");
+        }
+        if (values.containsKey("kafka-properties-file")) {
+            kafkaProperties();
+        }
+        if (deadLetterPath().equals(tablePath()) || metricsPath().equals(tablePath())
+                || deadLetterPath().equals(metricsPath())) {
+            throw new InvalidOptionException(
+                    "dead-letter-path", "table-path, dead-letter-path and metrics-path must be three different tables");
+        }
+    }
+
+    private String get(String key) {
+        return values.get(key);
+    }
+
+    public String bootstrapServers() {
+        return get("bootstrap-servers");
+    }
+
+    public List<String> topics() {
+        List<String> topics =
+                Arrays.stream(get("topics").split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                        .collect(Collectors.toList());
+        if (topics.isEmpty()) {
+            throw new InvalidOptionException("topics", "name at least one topic");
+        }
+        return topics;
+    }
+
+    public String tablePath() {
+        return get("table-path");
+    }
+
+    public String deadLetterPath() {
+        String v = get("dead-letter-path");
+        return v.startsWith("<table-path>") ? stripSlash(tablePath()) + "_dead_letters" : v;
+    }
+
+    public String metricsPath() {
+        String v = get("metrics-path");
+        return v.startsWith("<table-path>") ? stripSlash(tablePath()) + "_metrics" : v;
+    }
+
+    public String groupId() {
+        return get("group-id");
+    }
+
+    /** {@code committed}, {@code earliest}, {@code latest} or {@code timestamp:<ms>}. */
+    public String startingOffsets() {
+        String v = get("starting-offsets").toLowerCase(Locale.ROOT);
+        if (v.equals("committed") || v.equals("earliest") || v.equals("latest")) {
+            return v;
+        }
+        if (v.startsWith("timestamp:")) {
+            try {
+                Long.parseLong(v.substring("timestamp:".length()));
+                return v;
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+        }
+        throw new InvalidOptionException(
+                "starting-offsets", "must be committed, earliest, latest or timestamp:<epoch-ms>, was '" + v + "'");
+    }
+
+    public long startingTimestampMs() {
+        return Long.parseLong(startingOffsets().substring("timestamp:".length()));
+    }
+
+    public boolean bounded() {
+        return bool("bounded");
+    }
+
+    /** Extra Kafka client properties from {@code kafka-properties-file}, empty if none. */
+    public Properties kafkaProperties() {
+        Properties props = new Properties();
+        String file = get("kafka-properties-file");
+        if (file != null) {
+            props.putAll(readProperties(Paths.get(file), "kafka-properties-file"));
+        }
+        return props;
+    }
+
+    public long checkpointIntervalMs() {
+        return positiveLong("checkpoint-interval-ms");
+    }
+
+    public String checkpointDir() {
+        return get("checkpoint-dir");
+    }
+
+    public boolean rocksDb() {
+        return get("state-backend").equalsIgnoreCase("rocksdb");
+    }
+
+    public Duration dedupTtl() {
+        return Duration.ofDays(positiveLong("dedup-ttl-days"));
+    }
+
+    public int maxRecordBytes() {
+        long v = positiveLong("max-record-bytes");
+        if (v > Integer.MAX_VALUE) {
+            throw new InvalidOptionException("max-record-bytes", "must be below 2 GiB");
+        }
+        return (int) v;
+    }
+
+    public int parallelism() {
+        return (int) nonNegativeLong("parallelism");
+    }
+
+    public long targetFileSizeBytes() {
+        return positiveLong("target-file-size-mb") * 1024 * 1024;
+    }
+
+    public int restartAttempts() {
+        return (int) nonNegativeLong("restart-attempts");
+    }
+
+    public String uidPrefix() {
+        return get("uid-prefix");
+    }
+
+    public boolean allowRewind() {
+        return bool("allow-rewind");
+    }
+
+    public long failAfterRecords() {
+        return longValue("fail-after-records");
+    }
+
+    /** A copy with some options replaced (validated again). */
+    public JobConfig with(String key, String value) {
+        Map<String, String> copy = new HashMap<>(values);
+        copy.put(key, value);
+        return fromMap(copy);
+    }
+
+    public static String usage() {
+        StringBuilder sb = new StringBuilder("Options (--key value; --config <file.properties> for a file):\n");
+        for (JobOption o : OPTIONS) {
+            sb.append(String.format("  --%-22s %s%s%n", o.key(), o.description(),
+                    o.isRequired() ? " (required)" : " (default " + o.defaultValue() + ")"));
+        }
+        return sb.toString();
+    }
+
+    private boolean bool(String key) {
+        String v = get(key).toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new InvalidOptionException(key, "must be true or false, was '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    private long longValue(String key) {
+        try {
+            return Long.parseLong(get(key));
+        } catch (NumberFormatException e) {
+            throw new InvalidOptionException(key, "must be a whole number, was '" + get(key) + "'");
+        }
+    }
+
+    private long positiveLong(String key) {
+        long v = longValue(key);
+        if (v <= 0) {
+            throw new InvalidOptionException(key, "must be positive, was " + v);
+        }
+        return v;
+    }
+
+    private long nonNegativeLong(String key) {
+        long v = longValue(key);
+        if (v < 0) {
+            throw new InvalidOptionException(key, "must not be negative, was " + v);
+        }
+        return v;
+    }
+
+    private static String stripSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private static Map<String, String> readProperties(Path file, String option) {
+        Properties props = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new InvalidOptionException(option, "cannot read " + file + ": " + e.getMessage());
+        }
+        Map<String, String> map = new HashMap<>();
+        props.forEach((k, v) -> map.put(k.toString(), v.toString()));
+        return map;
+    }
+
+    @Override
+    public String toString() {
+        List<String> keys = new ArrayList<>(values.keySet());
+        keys.sort(null);
+        return keys.stream().map(k -> k + "=" + values.get(k)).collect(Collectors.joining(", ", "JobConfig{", "}"));
+    }
+}

@@ -1,0 +1,223 @@
+package io.exactlyonce.job.parse;
+
+import io.exactlyonce.job.OrderSchema;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Parses one JSON order into an orders-table row, or says precisely why it cannot.
+ *
+ * <p>Plain Java over Jackson's streaming parser: one pass over the bytes, no tree, no reflection.
+ * Rules: the value must be a JSON object of at most {@code maxRecordBytes}; {@code order_id} is a
+ * required non-empty string; {@code customer_id} an optional string; {@code amount} an optional
+ * number (or numeric string) with at most 2 decimals and 16 integer digits; {@code currency} an
+ * optional 3-letter upper-case code; {@code event_time} a required ISO-8601 instant. Unknown fields
+ * are ignored. The lineage columns come from the Kafka record, and {@code event_date} is the UTC
+ * date of {@code event_time}: nothing depends on the wall clock, so a replay produces identical
+ * rows. Not thread-safe: one instance per task.
+ */
+public final class OrderParser {
+
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
+    private static final BigDecimal MAX_AMOUNT = BigDecimal.TEN.pow(16);
+
+    private final JsonFactory factory = new JsonFactory();
+    private final int maxRecordBytes;
+
+    private String error;
+
+    public OrderParser(int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    /** The reason the last {@link #parse} returned null. */
+    public String error() {
+        return error;
+    }
+
+    /** The row, or null with {@link #error()} set. */
+    public GenericRowData parse(
+            byte[] value, String topic, int partition, long offset, long kafkaTimestamp) {
+        error = null;
+        if (value == null) {
+            return fail("null value (tombstone)");
+        }
+        if (value.length > maxRecordBytes) {
+            return fail("record of " + value.length + " bytes exceeds max-record-bytes " + maxRecordBytes);
+        }
+        String orderId = null;
+        String customerId = null;
+        BigDecimal amount = null;
+        String currency = null;
+        Instant eventTime = null;
+        try (JsonParser p = factory.createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return fail("not a JSON object");
+            }
+            JsonToken token;
+            while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "order_id":
+                        if (v != JsonToken.VALUE_STRING) {
+                            return fail("order_id must be a string, was " + describe(v));
+                        }
+                        orderId = p.getText();
+                        break;
+                    case "customer_id":
+                        if (v == JsonToken.VALUE_NULL) {
+                            customerId = null;
+                        } else if (v != JsonToken.VALUE_STRING) {
+                            return fail("customer_id must be a string, was " + describe(v));
+                        } else {
+                            customerId = p.getText();
+                        }
+                        break;
+                    case "amount":
+                        if (v == JsonToken.VALUE_NULL) {
+                            amount = null;
+                        } else if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+                            amount = p.getDecimalValue();
+                        } else if (v == JsonToken.VALUE_STRING) {
+                            try {
+                                amount = new BigDecimal(p.getText());
+                            } catch (NumberFormatException e) {
+                                return fail("amount is not a decimal: '" + p.getText() + "'");
+                            }
+                        } else {
+                            return fail("amount must be a number, was " + describe(v));
+                        }
+                        break;
+                    case "currency":
+                        if (v == JsonToken.VALUE_NULL) {
+                            currency = null;
+                        } else if (v != JsonToken.VALUE_STRING) {
+                            return fail("currency must be a string, was " + describe(v));
+                        } else {
+                            currency = p.getText();
+                        }
+                        break;
+                    case "event_time":
+                        if (v != JsonToken.VALUE_STRING) {
+                            return fail("event_time must be an ISO-8601 string, was " + describe(v));
+                        }
+                        try {
+                            eventTime = Instant.parse(p.getText());
+                        } catch (DateTimeParseException e) {
+                            return fail("event_time is not an ISO-8601 instant: '" + p.getText() + "'");
+                        }
+                        break;
+                    default:
+                        p.skipChildren();
+                }
+            }
+            if (token != JsonToken.END_OBJECT) {
+                return fail("malformed JSON object");
+            }
+            if (p.nextToken() != null) {
+                return fail("trailing content after the JSON object");
+            }
+        } catch (IOException e) {
+            return fail("malformed JSON: " + firstLine(e.getMessage()));
+        }
+        if (orderId == null || orderId.isEmpty()) {
+            return fail(orderId == null ? "missing order_id" : "empty order_id");
+        }
+        if (eventTime == null) {
+            return fail("missing event_time");
+        }
+        if (currency != null && !isCurrencyCode(currency)) {
+            return fail("currency must be 3 upper-case letters, was '" + currency + "'");
+        }
+        if (amount != null) {
+            if (amount.scale() > OrderSchema.AMOUNT_SCALE
+                    && amount.stripTrailingZeros().scale() > OrderSchema.AMOUNT_SCALE) {
+                return fail("amount has more than 2 decimals: " + amount.toPlainString());
+            }
+            amount = amount.setScale(OrderSchema.AMOUNT_SCALE);
+            if (amount.abs().compareTo(MAX_AMOUNT) >= 0) {
+                return fail("amount does not fit decimal(18,2): " + amount.toPlainString());
+            }
+        }
+        long micros;
+        try {
+            micros = Math.addExact(Math.multiplyExact(eventTime.getEpochSecond(), 1_000_000L), eventTime.getNano() / 1_000L);
+        } catch (ArithmeticException e) {
+            return fail("event_time out of range: " + eventTime);
+        }
+        GenericRowData row = new GenericRowData(OrderSchema.ORDERS.getFieldCount());
+        row.setField(OrderSchema.ORDER_ID, StringData.fromString(orderId));
+        row.setField(OrderSchema.CUSTOMER_ID, customerId == null ? null : StringData.fromString(customerId));
+        row.setField(
+                OrderSchema.AMOUNT,
+                amount == null
+                        ? null
+                        : DecimalData.fromBigDecimal(amount, OrderSchema.AMOUNT_PRECISION, OrderSchema.AMOUNT_SCALE));
+        row.setField(OrderSchema.CURRENCY, currency == null ? null : StringData.fromString(currency));
+        row.setField(OrderSchema.EVENT_TIME, TimestampData.fromInstant(eventTime));
+        row.setField(OrderSchema.KAFKA_TOPIC, StringData.fromString(topic));
+        row.setField(OrderSchema.KAFKA_PARTITION, partition);
+        row.setField(OrderSchema.KAFKA_OFFSET, offset);
+        row.setField(OrderSchema.KAFKA_TIMESTAMP, TimestampData.fromEpochMillis(kafkaTimestamp));
+        row.setField(OrderSchema.EVENT_DATE, (int) Math.floorDiv(micros, MICROS_PER_DAY));
+        return row;
+    }
+
+    private GenericRowData fail(String reason) {
+        error = reason;
+        return null;
+    }
+
+    private static boolean isCurrencyCode(String s) {
+        return s.length() == 3
+                && Character.isUpperCase(s.charAt(0))
+                && Character.isUpperCase(s.charAt(1))
+                && Character.isUpperCase(s.charAt(2))
+                && s.chars().allMatch(c -> c >= 'A' && c <= 'Z');
+    }
+
+    private static String describe(JsonToken token) {
+        if (token == null) {
+            return "missing";
+        }
+        switch (token) {
+            case VALUE_NULL:
+                return "null";
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return "a number";
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return "a boolean";
+            case START_OBJECT:
+                return "an object";
+            case START_ARRAY:
+                return "an array";
+            case VALUE_STRING:
+                return "a string";
+            default:
+                return token.toString();
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

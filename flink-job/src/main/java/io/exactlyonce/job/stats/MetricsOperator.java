@@ -1,0 +1,78 @@
+package io.exactlyonce.job.stats;
+
+import io.exactlyonce.job.OrderSchema;
+
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.TimestampData;
+
+/**
+ * Sums the parser's and dedup's {@link BatchStats} per checkpoint into one metrics-table row
+ * (parallelism 1). With aligned barriers, every partial count that precedes barrier N arrives
+ * before this operator's own barrier N, so the row it emits there describes exactly the rows the
+ * data table commits for checkpoint N, and is committed by the same checkpoint. Checkpoints without
+ * any record produce no row. At end of input the remaining counts are labelled with the id of the
+ * checkpoint after the last one this operator saw (the final checkpoint that commits them).
+ *
+ * <p>Keeps no state: counts of a failed attempt are discarded with the rows they describe.
+ */
+public final class MetricsOperator extends AbstractStreamOperator<RowData>
+        implements OneInputStreamOperator<BatchStats, RowData>, BoundedOneInput {
+
+    private static final long serialVersionUID = 1L;
+
+    private transient BatchStats sum;
+    private transient long lastCheckpointId;
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        sum = new BatchStats();
+        lastCheckpointId = 0;
+    }
+
+    @Override
+    public void processElement(StreamRecord<BatchStats> element) {
+        sum.add(element.getValue());
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        lastCheckpointId = checkpointId;
+        emit(checkpointId);
+    }
+
+    @Override
+    public void endInput() {
+        emit(lastCheckpointId + 1);
+    }
+
+    private void emit(long checkpointId) {
+        if (sum.isEmpty()) {
+            return;
+        }
+        GenericRowData row = new GenericRowData(OrderSchema.METRICS.getFieldCount());
+        row.setField(0, checkpointId);
+        row.setField(1, sum.rows);
+        row.setField(2, DecimalData.fromBigDecimal(sum.amountSum, 38, OrderSchema.AMOUNT_SCALE));
+        row.setField(3, sum.duplicates);
+        row.setField(4, sum.deadLetters);
+        row.setField(5, micros(sum.minEventMicros));
+        row.setField(6, micros(sum.maxEventMicros));
+        output.collect(new StreamRecord<>(row));
+        sum = new BatchStats();
+    }
+
+    private static TimestampData micros(Long micros) {
+        return micros == null
+                ? null
+                : TimestampData.fromEpochMillis(
+                        Math.floorDiv(micros, 1000L), (int) Math.floorMod(micros, 1000L) * 1000);
+    }
+}
