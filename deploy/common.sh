@@ -1,0 +1,45 @@
+# Shared by the deploy scripts: builds the job and prints the java command prefix that runs a main
+# class of flink-job on an embedded Flink (all Flink jars on the classpath, JDK flags Flink needs).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
+  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
+fi
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+if ! "$JAVA" -version 2>&1 | grep -q 'version "17'; then
+  echo "Java 17 is required (Flink 1.20 with Hadoop fails on newer JDKs); set JAVA_HOME." >&2
+  exit 2
+fi
+
+build_job() {
+  echo "Building (first run downloads the dependencies, ~300 MB)..." >&2
+  (cd "$ROOT" && mvn -q -B -ntp -DskipTests -pl flink-job -am package \
+      dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile >&2)
+}
+
+JVM_FLAGS=(
+  -Xmx2g
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/java.time=ALL-UNNAMED
+  --add-opens=java.base/java.text=ALL-UNNAMED
+  --add-opens=java.sql/java.sql=ALL-UNNAMED
+  --add-exports=java.base/sun.net.util=ALL-UNNAMED
+  --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
+  --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+  -Dlog4j.configurationFile="$ROOT/deploy/log4j2-local.properties"
+)
+
+run_main() {
+  local main="$1"; shift
+  local cp="$ROOT/flink-job/target/classes:$(cat "$ROOT/flink-job/target/classpath.txt")"
+  exec "$JAVA" "${JVM_FLAGS[@]}" -cp "$cp" "$main" "$@"
+}

@@ -1,0 +1,172 @@
+package io.exactlyonce.job.demo;
+
+import io.exactlyonce.delta.sink.read.DeltaTableScanner;
+import io.exactlyonce.job.OrdersJob;
+import io.exactlyonce.job.OrdersPipeline;
+import io.exactlyonce.job.config.JobConfig;
+
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one-command demo: starts a Kafka broker owned by the demo (loopback, own data directory),
+ * produces orders with duplicates and malformed records, runs the job on an embedded Flink with the
+ * Web UI on localhost, shows progress from the committed metrics table, and ends with a
+ * reconciliation of the tables against what was produced. Exit code 0 only for an exact match.
+ */
+public final class DemoRunner {
+
+    private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put("records", "200000");
+        DEFAULTS.put("duplicates", "0.10");
+        DEFAULTS.put("malformed", "0.005");
+        DEFAULTS.put("partitions", "3");
+        DEFAULTS.put("parallelism", "2");
+        DEFAULTS.put("checkpoint-interval-ms", "5000");
+        DEFAULTS.put("fail-after-records", "-1");
+        DEFAULTS.put("state-backend", "rocksdb");
+        DEFAULTS.put("data-dir", "demo-data");
+        DEFAULTS.put("web-ui-port", "8081");
+        DEFAULTS.put("seed", "42");
+    }
+
+    private DemoRunner() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = parse(args);
+        long records = Long.parseLong(options.get("records"));
+        int partitions = Integer.parseInt(options.get("partitions"));
+        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path runDir = Paths.get(options.get("data-dir")).toAbsolutePath().resolve("run-" + runId);
+        Files.createDirectories(runDir);
+        System.out.println("Demo run " + runId + " in " + runDir);
+
+        long start = System.nanoTime();
+        try (KafkaBroker broker = KafkaBroker.start(runDir.resolve("kafka"))) {
+            System.out.printf("Kafka broker ready at %s (%.1f s)%n", broker.bootstrapServers(), seconds(start));
+            String topic = "orders";
+            broker.createTopic(topic, partitions);
+
+            long produceStart = System.nanoTime();
+            OrderGenerator.Produced produced =
+                    new OrderGenerator(
+                                    Long.parseLong(options.get("seed")),
+                                    Double.parseDouble(options.get("duplicates")),
+                                    Double.parseDouble(options.get("malformed")),
+                                    1 << 20)
+                            .produce(broker.bootstrapServers(), topic, partitions, records, "order-");
+            System.out.printf("Produced %s in %.1f s%n", produced, seconds(produceStart));
+
+            Map<String, String> job = new HashMap<>();
+            job.put("bootstrap-servers", broker.bootstrapServers());
+            job.put("topics", topic);
+            job.put("table-path", runDir.resolve("tables/orders").toUri().toString());
+            job.put("checkpoint-dir", runDir.resolve("checkpoints").toUri().toString());
+            job.put("checkpoint-interval-ms", options.get("checkpoint-interval-ms"));
+            job.put("bounded", "true");
+            job.put("starting-offsets", "earliest");
+            job.put("state-backend", options.get("state-backend"));
+            job.put("fail-after-records", options.get("fail-after-records"));
+            job.put("parallelism", options.get("parallelism"));
+            job.put("restart-attempts", "3");
+            JobConfig config = JobConfig.fromMap(job);
+
+            Configuration flink = OrdersJob.flinkConfiguration(config);
+            flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            flink.set(RestOptions.ADDRESS, "127.0.0.1");
+            flink.set(RestOptions.PORT, Integer.parseInt(options.get("web-ui-port")));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+            OrdersJob.configure(env, config);
+            OrdersPipeline.build(env, config);
+
+            long jobStart = System.nanoTime();
+            JobClient client = env.executeAsync("orders-to-delta demo");
+            System.out.println("Flink Web UI: http://127.0.0.1:" + options.get("web-ui-port")
+                    + "   (job " + client.getJobID() + ")");
+            JobStatus status = awaitWithProgress(client, config, produced.records);
+            double jobSeconds = seconds(jobStart);
+            System.out.printf("Job %s in %.1f s: %,.0f records/s%n", status, jobSeconds, produced.records / jobSeconds);
+            if (status != JobStatus.FINISHED) {
+                client.getJobExecutionResult().get();
+            }
+
+            Reconciliation result = Reconciliation.of(produced, config.tablePath(), config.deadLetterPath());
+            System.out.println(result.report(config.tablePath(), config.deadLetterPath()));
+            System.out.println("  metrics table         " + config.metricsPath());
+            System.out.printf("Total wall time %.1f s%n", seconds(start));
+            System.exit(result.ok() ? 0 : 1);
+        }
+    }
+
+    private static JobStatus awaitWithProgress(JobClient client, JobConfig config, long produced) throws Exception {
+        DeltaTableScanner metrics = new DeltaTableScanner(config.metricsPath(), Map.of());
+        List<String> columns = List.of("checkpoint_id", "rows", "duplicates_dropped", "dead_letters");
+        java.util.concurrent.CompletableFuture<org.apache.flink.api.common.JobExecutionResult> result =
+                client.getJobExecutionResult();
+        while (!result.isDone()) {
+            String status;
+            try {
+                status = client.getJobStatus().get().toString();
+            } catch (Exception finishing) {
+                status = "FINISHING";
+            }
+            printProgress(metrics, columns, produced, status);
+            Thread.sleep(Duration.ofSeconds(2).toMillis());
+        }
+        JobStatus status = result.isCompletedExceptionally() ? JobStatus.FAILED : JobStatus.FINISHED;
+        printProgress(metrics, columns, produced, status.toString());
+        return status;
+    }
+
+    private static void printProgress(DeltaTableScanner metrics, List<String> columns, long produced, String status) {
+        long[] sums = new long[4];
+        try {
+            metrics.scan(columns, row -> {
+                sums[0] = Math.max(sums[0], row.getLong(0));
+                sums[1] += row.getLong(1);
+                sums[2] += row.getLong(2);
+                sums[3] += row.getLong(3);
+            });
+        } catch (RuntimeException tableNotYetCreated) {
+            // the sink creates the table when the job starts
+        }
+        long read = sums[1] + sums[2] + sums[3];
+        System.out.printf(
+                "[%s] records read (committed) %,d / %,d | rows committed %,d | duplicates dropped %,d | dead letters %,d | last checkpoint %d%n",
+                status, read, produced, sums[1], sums[2], sums[3], sums[0]);
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>(DEFAULTS);
+        for (int i = 0; i < args.length; i++) {
+            String key = args[i].startsWith("--") ? args[i].substring(2) : null;
+            if (key == null || !DEFAULTS.containsKey(key) || i + 1 >= args.length) {
+                System.err.println("Unknown or incomplete demo option '" + args[i] + "'. Demo options and defaults:");
+                DEFAULTS.forEach((k, v) -> System.err.println("  --" + k + " " + v));
+                throw new IllegalArgumentException("Invalid demo option '" + args[i] + "'");
+            }
+            options.put(key, args[++i]);
+        }
+        return options;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
