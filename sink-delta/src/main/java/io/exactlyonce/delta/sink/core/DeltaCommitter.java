@@ -109,6 +109,22 @@ public final class DeltaCommitter {
      * DeltaCommitFailedException} if the files could not be committed.
      */
     public CommitResult commit(DeltaTransaction txn) {
+        return commitWithRetries(txn, false);
+    }
+
+    /**
+     * Re-commits a recovered transaction by file rather than by txn version: the files of the
+     * transaction that are not live in the table are appended (without a txn action), the rest are
+     * skipped. Used when the restore may have gone back behind the table (option {@value
+     * #ALLOW_REWIND_OPTION}), where the table's txn version for the app id says nothing about which
+     * of the transaction's files it still holds, for example after the table itself was restored to
+     * an earlier version.
+     */
+    public CommitResult commitMissingFiles(DeltaTransaction txn) {
+        return commitWithRetries(txn, true);
+    }
+
+    private CommitResult commitWithRetries(DeltaTransaction txn, boolean byFile) {
         if (!txn.isSealed()) {
             throw new IllegalStateException("Only sealed transactions can be committed: " + txn);
         }
@@ -120,7 +136,7 @@ public final class DeltaCommitter {
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= retryPolicy.maxAttempts(); attempt++) {
             try {
-                return commitOnce(txn, start, attempt);
+                return byFile ? commitMissingOnce(txn, start, attempt) : commitOnce(txn, start, attempt);
             } catch (RuntimeException e) {
                 lastFailure = e;
                 if (!CommitRetryPolicy.isTransient(e) || attempt == retryPolicy.maxAttempts()) {
@@ -218,6 +234,72 @@ public final class DeltaCommitter {
                 txn.sizeBytes(),
                 durationMs,
                 attempt);
+    }
+
+    private CommitResult commitMissingOnce(DeltaTransaction txn, long startNanos, int attempt) {
+        Snapshot snapshot = TableManager.loadSnapshot(tablePath).build(engine);
+        java.util.Set<String> live = liveFileNames(snapshot);
+        List<StagedFile> missing =
+                txn.files().stream()
+                        .filter(f -> !live.contains(fileName(f.path())))
+                        .collect(Collectors.toList());
+        if (missing.isEmpty()) {
+            return alreadyCommitted(txn, snapshot.getVersion(), startNanos, attempt);
+        }
+        Transaction kernelTxn =
+                snapshot.buildUpdateTableTransaction(KernelEngines.ENGINE_INFO, Operation.STREAMING_UPDATE)
+                        .build(engine);
+        List<Row> actions = appendActions(kernelTxn, missing);
+        TransactionCommitResult result =
+                kernelTxn.commit(
+                        engine, CloseableIterable.inMemoryIterable(CloseableIterators.of(actions.iterator())));
+        long rows = missing.stream().mapToLong(StagedFile::numRecords).sum();
+        long bytes = missing.stream().mapToLong(StagedFile::sizeBytes).sum();
+        long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
+        LOG.warn(
+                "Re-committed {} of {} files ({} rows) of recovered checkpoint {} (appId {}) as version {}"
+                        + " of {}: they were not live in the table",
+                missing.size(),
+                txn.files().size(),
+                rows,
+                txn.checkpointId(),
+                txn.appId(),
+                result.getVersion(),
+                tablePath);
+        runPostCommitHooks(result);
+        return new CommitResult(
+                CommitResult.Status.COMMITTED,
+                txn.checkpointId(),
+                result.getVersion(),
+                missing.size(),
+                rows,
+                bytes,
+                durationMs,
+                attempt);
+    }
+
+    /** Names (last path segment, unique per written file) of the data files live in a snapshot. */
+    private java.util.Set<String> liveFileNames(Snapshot snapshot) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try (CloseableIterator<io.delta.kernel.data.FilteredColumnarBatch> scanFiles =
+                snapshot.getScanBuilder().build().getScanFiles(engine)) {
+            while (scanFiles.hasNext()) {
+                try (CloseableIterator<Row> rows = scanFiles.next().getRows()) {
+                    while (rows.hasNext()) {
+                        Row scanFile = rows.next();
+                        Row add = scanFile.getStruct(scanFile.getSchema().indexOf("add"));
+                        names.add(fileName(add.getString(add.getSchema().indexOf("path"))));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return names;
+    }
+
+    private static String fileName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     private List<Row> appendActions(Transaction kernelTxn, List<StagedFile> files) {

@@ -65,6 +65,7 @@ public final class DeltaCommitSink
     private transient DeltaCommitterMetrics metrics;
     private transient long snapshottingCheckpointId;
     private transient boolean commitFailed;
+    private transient boolean finished;
 
     public DeltaCommitSink(RowType rowType, DeltaSinkConfig config) {
         super(DeltaTransactionSerializer.INSTANCE, DeltaCommitterContextSerializer.INSTANCE);
@@ -110,8 +111,26 @@ public final class DeltaCommitSink
                             + " env.enableCheckpointing(intervalMs) or"
                             + " 'execution.checkpointing.interval'.");
         }
+        if (getRuntimeContext() instanceof StreamingRuntimeContext
+                && !((StreamingRuntimeContext) getRuntimeContext())
+                        .getJobConfiguration()
+                        .get(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH)) {
+            throw new IllegalStateException(
+                    "The Delta sink for "
+                            + config.tablePath()
+                            + " commits the files of the end of input with the final checkpoint, but '"
+                            + CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH.key()
+                            + "' is false: the last rows of a bounded run would be lost. Set it to true"
+                            + " (the default).");
+        }
         metrics();
         committer();
+    }
+
+    /** End of input: the open transaction is sealed by the final checkpoint, never aborted. */
+    @Override
+    protected void finishProcessing(DeltaTransaction transaction) {
+        finished = true;
     }
 
     @Override
@@ -172,7 +191,12 @@ public final class DeltaCommitSink
     @Override
     protected void recoverAndCommit(DeltaTransaction transaction) {
         LOG.info("Re-committing recovered {} to {}", transaction, config.tablePath());
-        CommitResult result = committer().commit(transaction);
+        // with allowRewind the table may be older than the restored state (for example restored
+        // to an earlier version): then only the files themselves tell what is still missing
+        CommitResult result =
+                config.allowRewind()
+                        ? committer().commitMissingFiles(transaction)
+                        : committer().commit(transaction);
         metrics().committed(result);
     }
 
@@ -211,6 +235,17 @@ public final class DeltaCommitSink
         }
         if (transaction.files().isEmpty()) {
             return;
+        }
+        if (finished) {
+            throw new IllegalStateException(
+                    transaction.files().size()
+                            + " files ("
+                            + transaction.numRecords()
+                            + " rows) reached the Delta committer for "
+                            + config.tablePath()
+                            + " after its last checkpoint and were never committed: data has"
+                            + " potentially been lost. Files: "
+                            + transaction.files());
         }
         if (!config.deleteAbortedFiles() || unalignedCheckpointsConfigured()) {
             LOG.info(

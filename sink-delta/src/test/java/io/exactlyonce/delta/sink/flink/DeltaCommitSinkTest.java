@@ -4,6 +4,7 @@ import io.exactlyonce.delta.sink.core.CommitRetryPolicy;
 import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
 import io.exactlyonce.delta.sink.core.StagedFile;
 import io.exactlyonce.delta.sink.core.TableRewindException;
+import io.exactlyonce.delta.sink.testutil.DeltaLogWriter;
 import io.exactlyonce.delta.sink.testutil.DeltaTableReader;
 import io.exactlyonce.delta.sink.testutil.StagedFiles;
 import io.exactlyonce.delta.sink.testutil.TestRows;
@@ -117,12 +118,11 @@ class DeltaCommitSinkTest {
             send(h, StagedFiles.write(table, 0, 100));
             checkpoint1 = h.snapshot(1, 1);
         }
-        List<StagedFile> lost;
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = restore(checkpoint1, false)) {
-            lost = StagedFiles.write(table, 100, 200);
-            send(h, lost);
-            // crash again before the next checkpoint: these files were never sealed
-        }
+        List<StagedFile> lost = StagedFiles.write(table, 100, 200);
+        OneInputStreamOperatorTestHarness<StagedFile, Object> crashing = restore(checkpoint1, false);
+        send(crashing, lost);
+        // crash again before the next checkpoint: these files were never sealed
+        crash(crashing);
         for (StagedFile file : lost) {
             assertThat(Files.exists(Paths.get(URI.create(file.path()))))
                     .as("aborted file %s is deleted", file.path())
@@ -192,6 +192,58 @@ class DeltaCommitSinkTest {
     }
 
     @Test
+    void allowRewindRecommitsRecoveredFilesThatTheRestoredTableNoLongerHolds() throws Exception {
+        OperatorSubtaskState checkpoint2;
+        List<StagedFile> second = StagedFiles.write(table, 100, 200);
+        List<StagedFile> third = StagedFiles.write(table, 200, 300);
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+            send(h, StagedFiles.write(table, 0, 100));
+            h.snapshot(1, 1);
+            h.notifyOfCompletedCheckpoint(1);
+            send(h, second);
+            checkpoint2 = h.snapshot(2, 2);
+            h.notifyOfCompletedCheckpoint(2);
+            send(h, third);
+            h.snapshot(3, 3);
+            h.notifyOfCompletedCheckpoint(3);
+        }
+        // the table is restored to its state after checkpoint 1; its txn version stays at 3
+        List<String> removed = new java.util.ArrayList<>();
+        second.forEach(f -> removed.add(f.path()));
+        third.forEach(f -> removed.add(f.path()));
+        DeltaLogWriter.removeFiles(table, reader.version() + 1, removed);
+        assertExactlyOnce(ids(), TestRows.ids(0, 100));
+
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = restore(checkpoint2, true)) {
+            // the source re-reads what followed checkpoint 2
+            send(h, StagedFiles.write(table, 200, 300));
+            h.snapshot(3, 3);
+            h.notifyOfCompletedCheckpoint(3);
+        }
+        assertExactlyOnce(ids(), TestRows.ids(0, 300));
+    }
+
+    @Test
+    void filesLeftInTheOpenTransactionAtEndOfInputFailLoudly() throws Exception {
+        OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false);
+        send(h, StagedFiles.write(table, 0, 10));
+        h.getOneInputOperator().finish();
+        // no final checkpoint follows: closing must not quietly drop (or delete) the files
+        assertThatThrownBy(h::close).hasStackTraceContaining("potentially been lost");
+    }
+
+    @Test
+    void refusesToStartWithoutCheckpointsAfterTasksFinish() throws Exception {
+        OneInputStreamOperatorTestHarness<StagedFile, Object> h = harness(false);
+        h.getEnvironment()
+                .getJobConfiguration()
+                .set(org.apache.flink.configuration.CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
+        h.setup();
+        assertThatThrownBy(h::open)
+                .hasMessageContaining("execution.checkpointing.checkpoints-after-tasks-finish");
+    }
+
+    @Test
     void aFailedCommitFailsLoudlyAndLaterCheckpointsAreNotCommittedBeforeIt() throws Exception {
         String partitioned = tmp.resolve("partitioned").toUri().toString();
         DeltaTableReader partitionedReader = new DeltaTableReader(partitioned);
@@ -234,6 +286,12 @@ class DeltaCommitSinkTest {
             h.notifyOfCompletedCheckpoint(2);
             return checkpoint1;
         }
+    }
+
+    /** Tears the operator down as a task failure does: no finish(), just close(). */
+    private static void crash(OneInputStreamOperatorTestHarness<StagedFile, Object> h) throws Exception {
+        h.getOneInputOperator().close();
+        h.getEnvironment().close();
     }
 
     private List<Long> ids() {
