@@ -49,17 +49,22 @@ public final class DemoRunner {
     private DemoRunner() {}
 
     public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out));
+    }
+
+    /** Runs the demo, printing to {@code out}; returns 0 only for an exact reconciliation. */
+    public static int run(String[] args, java.io.PrintStream out) throws Exception {
         Map<String, String> options = parse(args);
         long records = Long.parseLong(options.get("records"));
         int partitions = Integer.parseInt(options.get("partitions"));
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path runDir = Paths.get(options.get("data-dir")).toAbsolutePath().resolve("run-" + runId);
         Files.createDirectories(runDir);
-        System.out.println("Demo run " + runId + " in " + runDir);
+        out.println("Demo run " + runId + " in " + runDir);
 
         long start = System.nanoTime();
         try (KafkaBroker broker = KafkaBroker.start(runDir.resolve("kafka"))) {
-            System.out.printf("Kafka broker ready at %s (%.1f s)%n", broker.bootstrapServers(), seconds(start));
+            out.printf("Kafka broker ready at %s (%.1f s)%n", broker.bootstrapServers(), seconds(start));
             String topic = "orders";
             broker.createTopic(topic, partitions);
 
@@ -71,7 +76,7 @@ public final class DemoRunner {
                                     Double.parseDouble(options.get("malformed")),
                                     1 << 20)
                             .produce(broker.bootstrapServers(), topic, partitions, records, "order-");
-            System.out.printf("Produced %s in %.1f s%n", produced, seconds(produceStart));
+            out.printf("Produced %s in %.1f s%n", produced, seconds(produceStart));
 
             Map<String, String> job = new HashMap<>();
             job.put("bootstrap-servers", broker.bootstrapServers());
@@ -97,24 +102,25 @@ public final class DemoRunner {
 
             long jobStart = System.nanoTime();
             JobClient client = env.executeAsync("orders-to-delta demo");
-            System.out.println("Flink Web UI: http://127.0.0.1:" + options.get("web-ui-port")
+            out.println("Flink Web UI: http://127.0.0.1:" + options.get("web-ui-port")
                     + "   (job " + client.getJobID() + ")");
-            JobStatus status = awaitWithProgress(client, config, produced.records);
+            JobStatus status = awaitWithProgress(client, config, produced.records, out);
             double jobSeconds = seconds(jobStart);
-            System.out.printf("Job %s in %.1f s: %,.0f records/s%n", status, jobSeconds, produced.records / jobSeconds);
+            out.printf("Job %s in %.1f s: %,.0f records/s%n", status, jobSeconds, produced.records / jobSeconds);
             if (status != JobStatus.FINISHED) {
                 client.getJobExecutionResult().get();
             }
 
             Reconciliation result = Reconciliation.of(produced, config.tablePath(), config.deadLetterPath());
-            System.out.println(result.report(config.tablePath(), config.deadLetterPath()));
-            System.out.println("  metrics table         " + config.metricsPath());
-            System.out.printf("Total wall time %.1f s%n", seconds(start));
-            System.exit(result.ok() ? 0 : 1);
+            out.println(result.report(config.tablePath(), config.deadLetterPath()));
+            out.println("  metrics table         " + config.metricsPath());
+            out.printf("Total wall time %.1f s%n", seconds(start));
+            return result.ok() ? 0 : 1;
         }
     }
 
-    private static JobStatus awaitWithProgress(JobClient client, JobConfig config, long produced) throws Exception {
+    private static JobStatus awaitWithProgress(
+            JobClient client, JobConfig config, long produced, java.io.PrintStream out) throws Exception {
         DeltaTableScanner metrics = new DeltaTableScanner(config.metricsPath(), Map.of());
         List<String> columns = List.of("checkpoint_id", "rows", "duplicates_dropped", "dead_letters");
         java.util.concurrent.CompletableFuture<org.apache.flink.api.common.JobExecutionResult> result =
@@ -126,15 +132,16 @@ public final class DemoRunner {
             } catch (Exception finishing) {
                 status = "FINISHING";
             }
-            printProgress(metrics, columns, produced, status);
+            printProgress(metrics, columns, produced, status, out);
             Thread.sleep(Duration.ofSeconds(2).toMillis());
         }
         JobStatus status = result.isCompletedExceptionally() ? JobStatus.FAILED : JobStatus.FINISHED;
-        printProgress(metrics, columns, produced, status.toString());
+        printProgress(metrics, columns, produced, status.toString(), out);
         return status;
     }
 
-    private static void printProgress(DeltaTableScanner metrics, List<String> columns, long produced, String status) {
+    private static void printProgress(
+            DeltaTableScanner metrics, List<String> columns, long produced, String status, java.io.PrintStream out) {
         long[] sums = new long[4];
         try {
             metrics.scan(columns, row -> {
@@ -147,7 +154,7 @@ public final class DemoRunner {
             // the sink creates the table when the job starts
         }
         long read = sums[1] + sums[2] + sums[3];
-        System.out.printf(
+        out.printf(
                 "[%s] records read (committed) %,d / %,d | rows committed %,d | duplicates dropped %,d | dead letters %,d | last checkpoint %d%n",
                 status, read, produced, sums[1], sums[2], sums[3], sums[0]);
     }
