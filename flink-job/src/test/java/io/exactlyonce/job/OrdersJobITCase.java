@@ -129,7 +129,98 @@ class OrdersJobITCase {
         assertThat(metrics.stream().mapToLong(m -> (Long) m.get("max_event_time")).max().orElseThrow()).isEqualTo(maxEvent);
     }
 
+    @Test
+    void restartFromARetainedCheckpointKeepsDedupStateAndOffsets() throws Exception {
+        String topic = "orders-restart";
+        kafka.createTopic(topic, 3);
+        OrderGenerator generator = new OrderGenerator(7, 0.05, 0.01, 10_000);
+        OrderGenerator.Produced first = generator.produce(kafka.bootstrapServers(), topic, 3, 3_000, "r-");
+        JobConfig config = config(topic, -1).with("bounded", "false");
+
+        JobClient firstRun = submit(config, null, "restart-1");
+        awaitRows(config.tablePath(), first.distinctIds.size());
+        Thread.sleep(1_000); // let a few more (empty) checkpoints complete
+        firstRun.cancel().get();
+        awaitTermination(firstRun);
+        Path checkpoint = latestCheckpoint(tmp.resolve("checkpoints").resolve(firstRun.getJobID().toString()));
+
+        // the second batch repeats every id of the first: dedup state must survive the restart
+        OrderGenerator.Produced second = generator.produce(kafka.bootstrapServers(), topic, 3, 4_000, "r-");
+        JobClient secondRun = submit(config, checkpoint.toUri().toString(), "restart-2");
+        awaitRows(config.tablePath(), second.distinctIds.size());
+        Thread.sleep(1_000);
+        secondRun.cancel().get();
+        awaitTermination(secondRun);
+
+        OrderGenerator.Produced all = new OrderGenerator.Produced();
+        all.distinctIds.addAll(second.distinctIds);
+        all.malformed.addAll(first.malformed);
+        all.malformed.addAll(second.malformed);
+        new Run(config, all).assertExactlyOnce();
+    }
+
     // ------------------------------------------------------------------------------------------
+
+    private JobConfig config(String topic, long failAfter) {
+        return JobConfig.fromMap(Map.of(
+                "bootstrap-servers", kafka.bootstrapServers(),
+                "topics", topic,
+                "table-path", tmp.resolve("orders").toUri().toString(),
+                "checkpoint-dir", tmp.resolve("checkpoints").toUri().toString(),
+                "checkpoint-interval-ms", "300",
+                "bounded", "true",
+                "starting-offsets", "earliest",
+                "state-backend", "hashmap",
+                "max-record-bytes", "10000",
+                "fail-after-records", Long.toString(failAfter)));
+    }
+
+    private static JobClient submit(JobConfig config, String restoreFrom, String name) throws Exception {
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        if (restoreFrom != null) {
+            conf.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        OrdersJob.configure(env, config);
+        env.setParallelism(2);
+        OrdersPipeline.build(env, config);
+        return env.executeAsync(name);
+    }
+
+    private static void awaitRows(String table, long expected) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        long rows = -1;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                rows = new DeltaTableReader(table).rows().size();
+            } catch (RuntimeException notCreatedYet) {
+                rows = -1;
+            }
+            if (rows >= expected) {
+                return;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("table " + table + " reached " + rows + " of " + expected + " rows");
+    }
+
+    private static void awaitTermination(JobClient client) throws Exception {
+        try {
+            client.getJobExecutionResult().get();
+        } catch (java.util.concurrent.ExecutionException cancelled) {
+            // a cancelled job completes its result exceptionally
+        }
+    }
+
+    private static Path latestCheckpoint(Path jobDir) throws Exception {
+        try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(jobDir)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
+                    .filter(d -> java.nio.file.Files.exists(d.resolve("_metadata")))
+                    .max(java.util.Comparator.comparingLong(
+                            d -> Long.parseLong(d.getFileName().toString().substring(4))))
+                    .orElseThrow(() -> new AssertionError("no retained checkpoint in " + jobDir));
+        }
+    }
 
     /** One produced topic and the bounded job run over it. */
     final class Run {
@@ -163,24 +254,8 @@ class OrdersJobITCase {
         OrderGenerator.Produced produced =
                 new OrderGenerator(42, duplicates, malformed, 10_000)
                         .produce(kafka.bootstrapServers(), topic, 3, distinct, name + "-");
-        JobConfig config =
-                JobConfig.fromMap(Map.of(
-                        "bootstrap-servers", kafka.bootstrapServers(),
-                        "topics", topic,
-                        "table-path", tmp.resolve("orders").toUri().toString(),
-                        "checkpoint-dir", tmp.resolve("checkpoints").toUri().toString(),
-                        "checkpoint-interval-ms", "300",
-                        "bounded", "true",
-                        "starting-offsets", "earliest",
-                        "state-backend", "hashmap",
-                        "max-record-bytes", "10000",
-                        "fail-after-records", Long.toString(failAfter)));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        OrdersJob.configure(env, config);
-        env.setParallelism(2);
-        OrdersPipeline.build(env, config);
-        JobClient client = env.executeAsync("orders-" + name);
-        client.getJobExecutionResult().get();
+        JobConfig config = config(topic, failAfter);
+        submit(config, null, "orders-" + name).getJobExecutionResult().get();
         return new Run(config, produced);
     }
 }

@@ -179,8 +179,9 @@ public final class JobConfig implements Serializable {
         }
         if (v.startsWith("timestamp:")) {
             try {
-                Long.parseLong(v.substring("timestamp:".length()));
-                return v;
+                if (Long.parseLong(v.substring("timestamp:".length())) >= 0) {
+                    return v;
+                }
             } catch (NumberFormatException e) {
                 // fall through
             }

@@ -1,16 +1,13 @@
 package io.exactlyonce.job.dedup;
 
 import io.exactlyonce.job.OrderSchema;
-import io.exactlyonce.job.stats.StatsEmitter;
+import io.exactlyonce.job.stats.StatsCountingOperator;
 
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.BooleanSerializer;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.RowData;
@@ -25,8 +22,7 @@ import java.time.Duration;
  * together with the Kafka offsets, so after a failure both rewind together and a replayed record is
  * neither lost nor passed twice.
  */
-public final class DedupOperator extends AbstractStreamOperator<RowData>
-        implements OneInputStreamOperator<RowData, RowData>, BoundedOneInput {
+public final class DedupOperator extends StatsCountingOperator<RowData> {
 
     private static final long serialVersionUID = 1L;
 
@@ -35,7 +31,6 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
 
     private final Duration ttl;
     private transient ValueState<Boolean> seen;
-    private transient StatsEmitter stats;
     private transient Counter duplicates;
 
     public DedupOperator(Duration ttl) {
@@ -58,14 +53,13 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
     public void open() throws Exception {
         super.open();
         seen = getRuntimeContext().getState(seenDescriptor(ttl));
-        stats = new StatsEmitter();
         duplicates = getMetricGroup().counter("duplicatesDropped");
     }
 
     @Override
     public void processElement(StreamRecord<RowData> element) throws Exception {
         if (seen.value() != null) {
-            stats.current().duplicates++;
+            stats().duplicates++;
             duplicates.inc();
             return;
         }
@@ -76,21 +70,10 @@ public final class DedupOperator extends AbstractStreamOperator<RowData>
                         ? null
                         : row.getDecimal(OrderSchema.AMOUNT, OrderSchema.AMOUNT_PRECISION, OrderSchema.AMOUNT_SCALE);
         TimestampData eventTime = row.getTimestamp(OrderSchema.EVENT_TIME, 6);
-        stats.current()
+        stats()
                 .addRow(
                         amount == null ? null : amount.toBigDecimal(),
                         eventTime.getMillisecond() * 1000L + eventTime.getNanoOfMillisecond() / 1000);
         output.collect(element);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        super.prepareSnapshotPreBarrier(checkpointId);
-        stats.emit(output);
-    }
-
-    @Override
-    public void endInput() {
-        stats.emit(output);
     }
 }

@@ -31,7 +31,6 @@ import java.time.format.DateTimeParseException;
 public final class OrderParser {
 
     private static final long MICROS_PER_DAY = 86_400_000_000L;
-    private static final BigDecimal MAX_AMOUNT = BigDecimal.TEN.pow(16);
 
     private final JsonFactory factory = new JsonFactory();
     private final int maxRecordBytes;
@@ -143,14 +142,15 @@ public final class OrderParser {
             return fail("currency must be 3 upper-case letters, was '" + currency + "'");
         }
         if (amount != null) {
+            // integer digits first: rescaling a huge exponent would be slow or overflow
+            if (amount.precision() - amount.scale() > 16) {
+                return fail("amount does not fit decimal(18,2): " + abbreviate(amount.toString()));
+            }
             if (amount.scale() > OrderSchema.AMOUNT_SCALE
                     && amount.stripTrailingZeros().scale() > OrderSchema.AMOUNT_SCALE) {
-                return fail("amount has more than 2 decimals: " + amount.toPlainString());
+                return fail("amount has more than 2 decimals: " + abbreviate(amount.toString()));
             }
             amount = amount.setScale(OrderSchema.AMOUNT_SCALE);
-            if (amount.abs().compareTo(MAX_AMOUNT) >= 0) {
-                return fail("amount does not fit decimal(18,2): " + amount.toPlainString());
-            }
         }
         long micros;
         try {
@@ -211,6 +211,10 @@ public final class OrderParser {
             default:
                 return token.toString();
         }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 60) + "...";
     }
 
     private static String firstLine(String message) {

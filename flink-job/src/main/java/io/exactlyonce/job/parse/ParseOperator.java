@@ -1,13 +1,10 @@
 package io.exactlyonce.job.parse;
 
 import io.exactlyonce.job.OrderSchema;
+import io.exactlyonce.job.stats.StatsCountingOperator;
 import io.exactlyonce.job.kafka.KafkaRecord;
-import io.exactlyonce.job.stats.StatsEmitter;
 
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
@@ -22,8 +19,7 @@ import org.apache.flink.util.OutputTag;
  * failing the job or being dropped. Counts dead letters per checkpoint for the metrics table and in
  * the {@code deadLetters} metric. Thin Flink glue over {@link OrderParser}.
  */
-public final class ParseOperator extends AbstractStreamOperator<RowData>
-        implements OneInputStreamOperator<KafkaRecord, RowData>, BoundedOneInput {
+public final class ParseOperator extends StatsCountingOperator<KafkaRecord> {
 
     private static final long serialVersionUID = 1L;
 
@@ -32,7 +28,6 @@ public final class ParseOperator extends AbstractStreamOperator<RowData>
 
     private final int maxRecordBytes;
     private transient OrderParser parser;
-    private transient StatsEmitter stats;
     private transient Counter deadLetters;
 
     public ParseOperator(int maxRecordBytes) {
@@ -43,38 +38,35 @@ public final class ParseOperator extends AbstractStreamOperator<RowData>
     public void open() throws Exception {
         super.open();
         parser = new OrderParser(maxRecordBytes);
-        stats = new StatsEmitter();
         deadLetters = getMetricGroup().counter("deadLetters");
     }
 
     @Override
     public void processElement(StreamRecord<KafkaRecord> element) {
         KafkaRecord r = element.getValue();
-        GenericRowData row = parser.parse(r.value, r.topic, r.partition, r.offset, r.timestamp);
+        GenericRowData row;
+        String error;
+        try {
+            row = parser.parse(r.value, r.topic, r.partition, r.offset, r.timestamp);
+            error = parser.error();
+        } catch (RuntimeException e) {
+            // a parser bug must not stop the job on one record: keep the record with the reason
+            row = null;
+            error = "unexpected parse failure: " + e;
+        }
         if (row != null) {
             output.collect(element.replace(row));
             return;
         }
         GenericRowData dead = new GenericRowData(OrderSchema.DEAD_LETTERS.getFieldCount());
         dead.setField(0, r.value);
-        dead.setField(1, StringData.fromString(parser.error()));
+        dead.setField(1, StringData.fromString(error));
         dead.setField(2, StringData.fromString(r.topic));
         dead.setField(3, r.partition);
         dead.setField(4, r.offset);
         dead.setField(5, TimestampData.fromEpochMillis(r.timestamp));
         output.collect(DEAD_LETTERS, new StreamRecord<>(dead));
-        stats.current().deadLetters++;
+        stats().deadLetters++;
         deadLetters.inc();
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        super.prepareSnapshotPreBarrier(checkpointId);
-        stats.emit(output);
-    }
-
-    @Override
-    public void endInput() {
-        stats.emit(output);
     }
 }

@@ -1,18 +1,15 @@
 package io.exactlyonce.delta.sink.testutil;
 
 import io.exactlyonce.delta.sink.core.KernelEngines;
+import io.exactlyonce.delta.sink.read.DeltaTableScanner;
 
 import io.delta.kernel.Scan;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.TableManager;
-import io.delta.kernel.data.ColumnVector;
-import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
-import io.delta.kernel.engine.FileReadResult;
 import io.delta.kernel.internal.InternalScanFileUtils;
-import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.types.BinaryType;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.ByteType;
@@ -25,10 +22,8 @@ import io.delta.kernel.types.IntegerType;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.ShortType;
 import io.delta.kernel.types.StringType;
-import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.CloseableIterator;
-import io.delta.kernel.utils.FileStatus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads a Delta table back through Delta Kernel for test assertions: its rows (as column-name to
+ * Reads a Delta table back for test assertions: its rows (through {@link DeltaTableScanner}, as column-name to
  * Java-value maps), its version, its txn versions and its data files with partition values.
  * Test-only; it uses Kernel internals to reach scan-file details.
  */
@@ -108,33 +103,18 @@ public final class DeltaTableReader {
 
     /** All rows, as maps of column name to value (strings, boxed numbers, BigDecimal, ...). */
     public List<Map<String, Object>> rows() {
+        List<String> columns = snapshot().getSchema().fieldNames();
         List<Map<String, Object>> result = new ArrayList<>();
-        Scan scan = snapshot().getScanBuilder().build();
-        Row scanState = scan.getScanState(engine);
-        StructType physicalSchema = ScanStateRow.getPhysicalDataReadSchema(scanState);
-        try (CloseableIterator<FilteredColumnarBatch> scanFiles = scan.getScanFiles(engine)) {
-            while (scanFiles.hasNext()) {
-                try (CloseableIterator<Row> fileRows = scanFiles.next().getRows()) {
-                    while (fileRows.hasNext()) {
-                        Row scanFile = fileRows.next();
-                        FileStatus file = InternalScanFileUtils.getAddFileStatus(scanFile);
-                        CloseableIterator<ColumnarBatch> physical =
-                                engine.getParquetHandler()
-                                        .readParquetFiles(
-                                                singleton(file), physicalSchema, Optional.empty())
-                                        .map(FileReadResult::getData);
-                        try (CloseableIterator<FilteredColumnarBatch> logical =
-                                Scan.transformPhysicalData(engine, scanState, scanFile, physical)) {
-                            while (logical.hasNext()) {
-                                addRows(logical.next(), result);
+        new DeltaTableScanner(tablePath, Map.of())
+                .scan(
+                        columns,
+                        row -> {
+                            Map<String, Object> values = new LinkedHashMap<>();
+                            for (int c = 0; c < columns.size(); c++) {
+                                values.put(columns.get(c), value(row, c));
                             }
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                            result.add(values);
+                        });
         return result;
     }
 
@@ -147,70 +127,33 @@ public final class DeltaTableReader {
         return values;
     }
 
-    private static void addRows(FilteredColumnarBatch batch, List<Map<String, Object>> out) {
-        ColumnarBatch data = batch.getData();
-        StructType schema = data.getSchema();
-        Optional<ColumnVector> selection = batch.getSelectionVector();
-        for (int r = 0; r < data.getSize(); r++) {
-            if (selection.isPresent()
-                    && (selection.get().isNullAt(r) || !selection.get().getBoolean(r))) {
-                continue;
-            }
-            Map<String, Object> row = new LinkedHashMap<>();
-            for (int c = 0; c < schema.length(); c++) {
-                row.put(schema.at(c).getName(), value(data.getColumnVector(c), r));
-            }
-            out.add(row);
-        }
-    }
-
-    private static Object value(ColumnVector v, int r) {
-        if (v.isNullAt(r)) {
+    private static Object value(Row row, int c) {
+        if (row.isNullAt(c)) {
             return null;
         }
-        DataType t = v.getDataType();
+        DataType t = row.getSchema().at(c).getDataType();
         if (t instanceof StringType) {
-            return v.getString(r);
+            return row.getString(c);
         } else if (t instanceof LongType || t instanceof TimestampType) {
-            return v.getLong(r);
+            return row.getLong(c);
         } else if (t instanceof IntegerType || t instanceof DateType) {
-            return v.getInt(r);
+            return row.getInt(c);
         } else if (t instanceof ShortType) {
-            return v.getShort(r);
+            return row.getShort(c);
         } else if (t instanceof ByteType) {
-            return v.getByte(r);
+            return row.getByte(c);
         } else if (t instanceof BooleanType) {
-            return v.getBoolean(r);
+            return row.getBoolean(c);
         } else if (t instanceof DoubleType) {
-            return v.getDouble(r);
+            return row.getDouble(c);
         } else if (t instanceof FloatType) {
-            return v.getFloat(r);
+            return row.getFloat(c);
         } else if (t instanceof DecimalType) {
-            return v.getDecimal(r);
+            return row.getDecimal(c);
         } else if (t instanceof BinaryType) {
-            return v.getBinary(r);
+            return row.getBinary(c);
         }
         throw new IllegalArgumentException("unsupported type " + t);
-    }
-
-    private static <T> CloseableIterator<T> singleton(T value) {
-        return new CloseableIterator<T>() {
-            private boolean done;
-
-            @Override
-            public boolean hasNext() {
-                return !done;
-            }
-
-            @Override
-            public T next() {
-                done = true;
-                return value;
-            }
-
-            @Override
-            public void close() {}
-        };
     }
 
     /** A live data file of the table. */
