@@ -102,6 +102,7 @@ public final class DemoRunner {
 
             long jobStart = System.nanoTime();
             JobClient client = env.executeAsync("orders-to-delta demo");
+            out.println("Flink log: " + System.getProperty("java.io.tmpdir") + "/exactly-once-delta/flink-local.log");
             out.println("Flink Web UI: http://127.0.0.1:" + options.get("web-ui-port")
                     + "   (job " + client.getJobID() + ")");
             JobStatus status = awaitWithProgress(client, config, produced.records, out);
