@@ -36,6 +36,15 @@ public final class OrdersPipeline {
     private OrdersPipeline() {}
 
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
+        build(env, config, sink -> {});
+    }
+
+    /**
+     * Builds the graph; {@code ordersSink} may adjust the orders table's sink builder (commit
+     * listeners, test hooks) before it is attached.
+     */
+    public static void build(
+            StreamExecutionEnvironment env, JobConfig config, java.util.function.Consumer<DeltaSink.Builder> ordersSink) {
         String uid = config.uidPrefix();
         DataStream<KafkaRecord> records =
                 env.fromSource(kafkaSource(config), WatermarkStrategy.noWatermarks(), "Kafka: " + config.topics())
@@ -75,9 +84,11 @@ public final class OrdersPipeline {
                         .setParallelism(1)
                         .setMaxParallelism(1);
 
-        sink(config, OrderSchema.ORDERS, config.tablePath(), uid + "-orders")
-                .partitionColumns(OrderSchema.ORDERS_PARTITION_COLUMNS)
-                .append(unique);
+        DeltaSink.Builder ordersBuilder =
+                sink(config, OrderSchema.ORDERS, config.tablePath(), uid + "-orders")
+                        .partitionColumns(OrderSchema.ORDERS_PARTITION_COLUMNS);
+        ordersSink.accept(ordersBuilder);
+        ordersBuilder.append(unique);
         sink(config, OrderSchema.DEAD_LETTERS, config.deadLetterPath(), uid + "-dead-letters")
                 .append(deadLetters);
         sink(config, OrderSchema.METRICS, config.metricsPath(), uid + "-metrics-table")

@@ -4,6 +4,8 @@ import io.exactlyonce.delta.sink.read.DeltaTableScanner;
 import io.exactlyonce.job.OrdersJob;
 import io.exactlyonce.job.OrdersPipeline;
 import io.exactlyonce.job.config.JobConfig;
+import io.exactlyonce.job.reconcile.ReconcileReport;
+import io.exactlyonce.job.reconcile.ReconcileTool;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -112,11 +114,18 @@ public final class DemoRunner {
                 client.getJobExecutionResult().get();
             }
 
-            Reconciliation result = Reconciliation.of(produced, config.tablePath(), config.deadLetterPath());
-            out.println(result.report(config.tablePath(), config.deadLetterPath()));
-            out.println("  metrics table         " + config.metricsPath());
+            ReconcileReport result = ReconcileTool.reconcile(config);
+            out.println(result.toText(config.tablePath(), config.deadLetterPath()));
+            boolean matchesProduced =
+                    result.kafkaRecords == produced.records
+                            && result.distinctIds == produced.distinctIds.size()
+                            && result.malformedInKafka == produced.malformed.size();
+            if (!matchesProduced) {
+                out.println("  the topic does not hold what the demo produced: " + produced);
+            }
+            out.println("  metrics table           " + config.metricsPath());
             out.printf("Total wall time %.1f s%n", seconds(start));
-            return result.ok() ? 0 : 1;
+            return result.ok() && matchesProduced ? 0 : 1;
         }
     }
 

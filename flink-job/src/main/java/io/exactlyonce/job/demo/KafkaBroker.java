@@ -23,13 +23,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KafkaBroker implements AutoCloseable {
 
-    private final Process process;
+    private Process process;
     private final String bootstrapServers;
+    private final Path dataDir;
     private final Thread shutdownHook;
 
-    private KafkaBroker(Process process, String bootstrapServers) {
+    private KafkaBroker(Process process, String bootstrapServers, Path dataDir) {
         this.process = process;
         this.bootstrapServers = bootstrapServers;
+        this.dataDir = dataDir;
         this.shutdownHook = new Thread(this::stopProcess, "kafka-broker-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -67,9 +69,20 @@ public final class KafkaBroker implements AutoCloseable {
         }
         Process process =
                 javaProcess(List.of("kafka.Kafka", config.toString()), dataDir.resolve("broker.log")).start();
-        KafkaBroker broker = new KafkaBroker(process, "127.0.0.1:" + port);
+        KafkaBroker broker = new KafkaBroker(process, "127.0.0.1:" + port, dataDir);
         broker.awaitReady(Duration.ofSeconds(60));
         return broker;
+    }
+
+    /** Stops the broker and starts it again on the same ports and data (a broker restart). */
+    public void restart() throws Exception {
+        stopProcess();
+        process =
+                javaProcess(
+                                List.of("kafka.Kafka", dataDir.resolve("server.properties").toString()),
+                                dataDir.resolve("broker.log"))
+                        .start();
+        awaitReady(Duration.ofSeconds(60));
     }
 
     public String bootstrapServers() {

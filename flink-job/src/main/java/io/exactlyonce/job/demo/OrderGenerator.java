@@ -70,6 +70,12 @@ public final class OrderGenerator {
 
     /** Sends {@code distinct} orders plus duplicates and malformed records; returns the truth. */
     public Produced produce(String bootstrapServers, String topic, int partitions, long distinct, String idPrefix) {
+        return produce(bootstrapServers, topic, partitions, 0, distinct, idPrefix);
+    }
+
+    /** Like {@link #produce(String, String, int, long, String)} for the ids {@code from..to-1}. */
+    public Produced produce(
+            String bootstrapServers, String topic, int partitions, long from, long to, String idPrefix) {
         Random random = new Random(seed);
         Produced produced = new Produced();
         Properties props = new Properties();
@@ -83,7 +89,7 @@ public final class OrderGenerator {
         List<Long> late = new ArrayList<>();
         Malformed[] kinds = Malformed.values();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (long i = 0; i < distinct; i++) {
+            for (long i = from; i < to; i++) {
                 int partition = (int) (i % partitions);
                 send(producer, topic, partition, order(idPrefix, i), produced);
                 produced.distinctIds.add(idPrefix + i);

@@ -1,5 +1,6 @@
 package io.exactlyonce.delta.sink;
 
+import io.exactlyonce.delta.sink.core.CommitListener;
 import io.exactlyonce.delta.sink.core.CommitRetryPolicy;
 import io.exactlyonce.delta.sink.core.DeltaCommitter;
 import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
@@ -16,6 +17,7 @@ import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -93,6 +95,8 @@ public final class DeltaSink {
         private boolean allowRewind;
         private boolean verifyTableOnBuild = true;
         private Integer writerParallelism;
+        private CommitListener commitListener = new CommitListener() {};
+        private boolean recoverOnRestore = true;
 
         private Builder(RowType rowType) {
             this.rowType = rowType;
@@ -186,6 +190,23 @@ public final class DeltaSink {
             return this;
         }
 
+        /** Called around every Delta commit (see {@link CommitListener}). */
+        public Builder commitListener(CommitListener listener) {
+            this.commitListener = Objects.requireNonNull(listener, "commitListener");
+            return this;
+        }
+
+        /**
+         * Breaks exactly-once on purpose: a restore drops the transactions that a completed
+         * checkpoint sealed but that were not committed yet, so their rows are lost. Only for tests
+         * that prove the exactly-once checks catch a broken sink; never use it for real data.
+         */
+        @VisibleForTesting
+        public Builder breakRecoveryForTesting() {
+            this.recoverOnRestore = false;
+            return this;
+        }
+
         /** Validates the settings and attaches writer and committer to the input stream. */
         public DataStreamSink<StagedFile> append(DataStream<RowData> input) {
             StructType schema = validate();
@@ -203,7 +224,9 @@ public final class DeltaSink {
                             maxOpenPartitions,
                             retryPolicy,
                             allowRewind,
-                            !unaligned);
+                            !unaligned,
+                            commitListener,
+                            recoverOnRestore);
             if (verifyTableOnBuild) {
                 DeltaTableBootstrap.ensureTable(
                         KernelEngines.create(conf), tablePath, schema, partitionColumns, tableProperties);
@@ -218,11 +241,14 @@ public final class DeltaSink {
             if (writerParallelism != null) {
                 staged.setParallelism(writerParallelism);
             }
+            // never chained to the writer: at writer parallelism 1 the chain would take the writer's
+            // max parallelism, and a savepoint of it could not be restored at another parallelism
             return staged.addSink(new DeltaCommitSink(rowType, config))
                     .uid(uidPrefix + "-delta-committer")
                     .name("DeltaCommitter: " + tablePath)
                     .setParallelism(1)
-                    .setMaxParallelism(1);
+                    .setMaxParallelism(1)
+                    .disableChaining();
         }
 
         private StructType validate() {

@@ -22,6 +22,8 @@ public final class DeltaSinkConfig implements Serializable {
     private final CommitRetryPolicy retryPolicy;
     private final boolean allowRewind;
     private final boolean deleteAbortedFiles;
+    private final CommitListener commitListener;
+    private final boolean recoverOnRestore;
 
     public DeltaSinkConfig(
             String tablePath,
@@ -33,6 +35,22 @@ public final class DeltaSinkConfig implements Serializable {
             CommitRetryPolicy retryPolicy,
             boolean allowRewind,
             boolean deleteAbortedFiles) {
+        this(tablePath, partitionColumns, hadoopConf, tableProperties, batchRows, maxOpenPartitions,
+                retryPolicy, allowRewind, deleteAbortedFiles, new CommitListener() {}, true);
+    }
+
+    public DeltaSinkConfig(
+            String tablePath,
+            List<String> partitionColumns,
+            Map<String, String> hadoopConf,
+            Map<String, String> tableProperties,
+            int batchRows,
+            int maxOpenPartitions,
+            CommitRetryPolicy retryPolicy,
+            boolean allowRewind,
+            boolean deleteAbortedFiles,
+            CommitListener commitListener,
+            boolean recoverOnRestore) {
         this.tablePath = tablePath;
         this.partitionColumns = List.copyOf(partitionColumns);
         this.hadoopConf = Map.copyOf(hadoopConf);
@@ -42,6 +60,20 @@ public final class DeltaSinkConfig implements Serializable {
         this.retryPolicy = retryPolicy;
         this.allowRewind = allowRewind;
         this.deleteAbortedFiles = deleteAbortedFiles;
+        this.commitListener = commitListener;
+        this.recoverOnRestore = recoverOnRestore;
+    }
+
+    public CommitListener commitListener() {
+        return commitListener;
+    }
+
+    /**
+     * True in every real use. False only in tests that prove the exactly-once checks detect a
+     * broken sink: a restore then drops the pre-committed transactions instead of committing them.
+     */
+    public boolean recoverOnRestore() {
+        return recoverOnRestore;
     }
 
     public String tablePath() {

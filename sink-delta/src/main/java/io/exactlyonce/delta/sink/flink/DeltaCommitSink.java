@@ -179,9 +179,11 @@ public final class DeltaCommitSink
                     null);
         }
         try {
+            config.commitListener().beforeCommit(transaction, false);
             CommitResult result = committer().commit(transaction);
             metrics().committed(result);
             metrics().filesLeft(transaction.files().size());
+            config.commitListener().afterCommit(transaction, result, false);
         } catch (RuntimeException e) {
             commitFailed = true;
             throw e;
@@ -190,14 +192,20 @@ public final class DeltaCommitSink
 
     @Override
     protected void recoverAndCommit(DeltaTransaction transaction) {
+        if (!config.recoverOnRestore()) {
+            LOG.error("BROKEN FOR TESTING: dropping recovered {} of {}", transaction, config.tablePath());
+            return;
+        }
         LOG.info("Re-committing recovered {} to {}", transaction, config.tablePath());
         // with allowRewind the table may be older than the restored state (for example restored
         // to an earlier version): then only the files themselves tell what is still missing
+        config.commitListener().beforeCommit(transaction, true);
         CommitResult result =
                 config.allowRewind()
                         ? committer().commitMissingFiles(transaction)
                         : committer().commit(transaction);
         metrics().committed(result);
+        config.commitListener().afterCommit(transaction, result, true);
     }
 
     @Override
