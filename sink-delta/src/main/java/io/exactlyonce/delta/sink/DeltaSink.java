@@ -228,8 +228,7 @@ public final class DeltaSink {
                             commitListener,
                             recoverOnRestore);
             if (verifyTableOnBuild) {
-                DeltaTableBootstrap.ensureTable(
-                        KernelEngines.create(conf), tablePath, schema, partitionColumns, tableProperties);
+                DeltaTableBootstrap.ensureTable(KernelEngines.create(conf), config, schema);
             }
             SingleOutputStreamOperator<StagedFile> staged =
                     input.transform(

@@ -6,6 +6,7 @@ import io.delta.kernel.Snapshot;
 import io.delta.kernel.TableManager;
 import io.delta.kernel.Transaction;
 import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.ConcurrentTransactionException;
@@ -21,11 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -238,7 +242,7 @@ public final class DeltaCommitter {
 
     private CommitResult commitMissingOnce(DeltaTransaction txn, long startNanos, int attempt) {
         Snapshot snapshot = TableManager.loadSnapshot(tablePath).build(engine);
-        java.util.Set<String> live = liveFileNames(snapshot);
+        Set<String> live = liveFileNames(snapshot);
         List<StagedFile> missing =
                 txn.files().stream()
                         .filter(f -> !live.contains(fileName(f.path())))
@@ -279,21 +283,19 @@ public final class DeltaCommitter {
     }
 
     /** Names (last path segment, unique per written file) of the data files live in a snapshot. */
-    private java.util.Set<String> liveFileNames(Snapshot snapshot) {
-        java.util.Set<String> names = new java.util.HashSet<>();
-        try (CloseableIterator<io.delta.kernel.data.FilteredColumnarBatch> scanFiles =
+    private Set<String> liveFileNames(Snapshot snapshot) {
+        Set<String> names = new HashSet<>();
+        try (CloseableIterator<FilteredColumnarBatch> scanFiles =
                 snapshot.getScanBuilder().build().getScanFiles(engine)) {
             while (scanFiles.hasNext()) {
                 try (CloseableIterator<Row> rows = scanFiles.next().getRows()) {
                     while (rows.hasNext()) {
-                        Row scanFile = rows.next();
-                        Row add = scanFile.getStruct(scanFile.getSchema().indexOf("add"));
-                        names.add(fileName(add.getString(add.getSchema().indexOf("path"))));
+                        names.add(fileName(ScanFileRows.path(ScanFileRows.add(rows.next()))));
                     }
                 }
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return names;
     }
@@ -323,7 +325,7 @@ public final class DeltaCommitter {
                             context)) {
                 it.forEachRemaining(actions::add);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
         return actions;

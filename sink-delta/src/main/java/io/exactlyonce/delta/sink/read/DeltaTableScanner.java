@@ -1,6 +1,7 @@
 package io.exactlyonce.delta.sink.read;
 
 import io.exactlyonce.delta.sink.core.KernelEngines;
+import io.exactlyonce.delta.sink.core.ScanFileRows;
 
 import io.delta.kernel.Scan;
 import io.delta.kernel.Snapshot;
@@ -94,12 +95,12 @@ public final class DeltaTableScanner {
     }
 
     private static FileStatus fileStatus(String root, Row scanFile) {
-        Row add = scanFile.getStruct(scanFile.getSchema().indexOf("add"));
+        Row add = ScanFileRows.add(scanFile);
         StructType addSchema = add.getSchema();
         if (addSchema.indexOf("deletionVector") >= 0 && !add.isNullAt(addSchema.indexOf("deletionVector"))) {
             throw new UnsupportedOperationException("Tables with deletion vectors are not supported by this reader");
         }
-        String path = add.getString(addSchema.indexOf("path"));
+        String path = ScanFileRows.path(add);
         long size = add.getLong(addSchema.indexOf("size"));
         try {
             URI uri = new URI(path);
