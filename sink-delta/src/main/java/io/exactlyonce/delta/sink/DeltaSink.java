@@ -26,11 +26,13 @@ import org.apache.flink.table.types.logical.RowType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * An exactly-once Delta Lake sink for a {@code DataStream<RowData>}.
@@ -90,6 +92,8 @@ public final class DeltaSink {
         private final Map<String, String> tableProperties = new HashMap<>();
         private long targetFileSizeBytes = DEFAULT_TARGET_FILE_SIZE_BYTES;
         private int batchRows = DEFAULT_BATCH_ROWS;
+        private long batchBytes = DeltaSinkConfig.DEFAULT_BATCH_BYTES;
+        private Set<Long> skipCheckpointsOnRestore = Set.of();
         private int maxOpenPartitions = DEFAULT_MAX_OPEN_PARTITIONS;
         private CommitRetryPolicy retryPolicy = CommitRetryPolicy.defaults();
         private boolean allowRewind;
@@ -155,6 +159,28 @@ public final class DeltaSink {
             return this;
         }
 
+        /**
+         * A writer batch is handed to the Parquet thread once it holds about this many bytes of
+         * values (default 8 MiB), whatever its row count: rows of 1 MiB strings cannot pile up
+         * {@link #batchRows} deep. Memory per open partition is about six batches.
+         */
+        public Builder batchBytes(long bytes) {
+            this.batchBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Checkpoint ids whose pending transactions are not committed when the job restores, for a
+         * checkpoint that can never commit (its files deleted, the table's schema or protocol changed
+         * under the job). Each skipped file is logged at ERROR and recorded under {@code
+         * <table>/_quarantine/} for recovery by hand; its rows are not in the table. Use it only for
+         * the checkpoint a failure names, and remove it once the job runs again.
+         */
+        public Builder skipCheckpointsOnRestore(Collection<Long> checkpointIds) {
+            this.skipCheckpointsOnRestore = Set.copyOf(checkpointIds);
+            return this;
+        }
+
         /** Partitions with an open file per writer subtask before the oldest is closed (16). */
         public Builder maxOpenPartitions(int partitions) {
             this.maxOpenPartitions = partitions;
@@ -171,7 +197,9 @@ public final class DeltaSink {
          * Accept restoring a checkpoint or savepoint that is older than what the table already holds
          * from this sink. Off by default: such a restore fails at start. When on, the sink continues
          * under a new application id and commits everything it re-reads, so rows of the rewound
-         * range that are still in the table are written again.
+         * range that are still in the table are written again. Recovered checkpoints of such a
+         * restore are checked file by file: if the table has removed any of their files since
+         * (OPTIMIZE, VACUUM, RESTORE), the restore is refused rather than re-adding them.
          */
         public Builder allowRewind(boolean allow) {
             this.allowRewind = allow;
@@ -226,7 +254,9 @@ public final class DeltaSink {
                             allowRewind,
                             !unaligned,
                             commitListener,
-                            recoverOnRestore);
+                            recoverOnRestore)
+                            .withBatchBytes(batchBytes)
+                            .withSkipCheckpointsOnRestore(skipCheckpointsOnRestore);
             if (verifyTableOnBuild) {
                 DeltaTableBootstrap.ensureTable(KernelEngines.create(conf), config, schema);
             }
@@ -262,6 +292,11 @@ public final class DeltaSink {
                     "batchRows",
                     "use a value between 1 and 1000000");
             require(maxOpenPartitions > 0, "maxOpenPartitions", "use a value of at least 1");
+            require(batchBytes >= 1024, "batchBytes", "use at least 1024 bytes");
+            require(
+                    skipCheckpointsOnRestore.stream().allMatch(id -> id > 0),
+                    DeltaCommitter.SKIP_CHECKPOINTS_OPTION,
+                    "list positive checkpoint ids: " + skipCheckpointsOnRestore);
             require(
                     writerParallelism == null || writerParallelism > 0,
                     "writerParallelism",

@@ -15,19 +15,26 @@ final class BinaryFormat {
     private BinaryFormat() {}
 
     static void writeString(DataOutput out, String value) throws IOException {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        writeBytes(out, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String readString(DataInput in) throws IOException {
+        return new String(readBytes(in), StandardCharsets.UTF_8);
+    }
+
+    static void writeBytes(DataOutput out, byte[] bytes) throws IOException {
         out.writeInt(bytes.length);
         out.write(bytes);
     }
 
-    static String readString(DataInput in) throws IOException {
+    static byte[] readBytes(DataInput in) throws IOException {
         int length = in.readInt();
         if (length < 0) {
-            throw new IOException("Corrupt state: negative string length " + length);
+            throw new IOException("Corrupt state: negative byte length " + length);
         }
         byte[] bytes = new byte[length];
         in.readFully(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return bytes;
     }
 
     static void writeNullableString(DataOutput out, String value) throws IOException {

@@ -21,6 +21,7 @@ import io.delta.kernel.utils.DataFileStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -69,12 +71,16 @@ public final class DeltaCommitter {
     /** The name of the option that accepts restoring an older checkpoint than the table holds. */
     public static final String ALLOW_REWIND_OPTION = "allowRewind";
 
+    /** The name of the option that skips (and quarantines) named checkpoints on restore. */
+    public static final String SKIP_CHECKPOINTS_OPTION = "skipCheckpointsOnRestore";
+
     private final Engine engine;
     private final String tablePath;
     private final StructType schema;
     private final StructType dataSchema;
     private final List<String> partitionColumns;
     private final CommitRetryPolicy retryPolicy;
+    private final AtomicBoolean statisticsFailureLogged = new AtomicBoolean();
 
     public DeltaCommitter(
             Engine engine,
@@ -108,6 +114,11 @@ public final class DeltaCommitter {
         return snapshot.getLatestTransactionVersion(engine, appId);
     }
 
+    /** Whether the table already holds the transaction's checkpoint for its app id. */
+    public boolean isCommitted(DeltaTransaction txn) {
+        return latestCommittedCheckpoint(txn.appId()).map(v -> v >= txn.checkpointId()).orElse(false);
+    }
+
     /**
      * Commits a sealed transaction, idempotently. Returns what happened; throws {@link
      * DeltaCommitFailedException} if the files could not be committed.
@@ -117,18 +128,62 @@ public final class DeltaCommitter {
     }
 
     /**
-     * Re-commits a recovered transaction by file rather than by txn version: the files of the
-     * transaction that are not live in the table are appended (without a txn action), the rest are
-     * skipped. Used when the restore may have gone back behind the table (option {@value
-     * #ALLOW_REWIND_OPTION}), where the table's txn version for the app id says nothing about which
-     * of the transaction's files it still holds, for example after the table itself was restored to
-     * an earlier version.
+     * Commits a transaction recovered from a checkpoint, idempotently, after checking that each of
+     * its files still exists with its recorded size: no {@code add} action ever points at a missing
+     * file. A missing or changed file throws {@link UnrecoverableTransactionException}.
      */
-    public CommitResult commitMissingFiles(DeltaTransaction txn) {
+    public CommitResult commitRecovered(DeltaTransaction txn) {
         return commitWithRetries(txn, true);
     }
 
-    private CommitResult commitWithRetries(DeltaTransaction txn, boolean byFile) {
+    /**
+     * For a transaction recovered after a detected rewind (option {@value #ALLOW_REWIND_OPTION}):
+     * the table's txn version says its checkpoint was committed, so it is done if all its files are
+     * still live in the table. If the table has removed any of them since (OPTIMIZE, VACUUM,
+     * RESTORE, DELETE), re-adding them could duplicate rows that now live in other files, and
+     * leaving them out could lose rows: that is refused with {@link
+     * UnrecoverableTransactionException}, for an operator to decide.
+     */
+    public CommitResult verifyRecoveredFilesLive(DeltaTransaction txn) {
+        long start = System.nanoTime();
+        if (txn.files().isEmpty()) {
+            return new CommitResult(CommitResult.Status.EMPTY, txn.checkpointId(), -1, 0, 0, 0, 0, 0);
+        }
+        Snapshot snapshot = TableManager.loadSnapshot(tablePath).build(engine);
+        Set<String> live = liveFileNames(snapshot);
+        List<StagedFile> gone =
+                txn.files().stream()
+                        .filter(f -> !live.contains(fileName(f.path())))
+                        .collect(Collectors.toList());
+        if (gone.isEmpty()) {
+            return alreadyCommitted(
+                    txn,
+                    snapshot.getLatestTransactionVersion(engine, txn.appId()).orElse(-1L),
+                    start,
+                    1);
+        }
+        String message =
+                "Recovered checkpoint "
+                        + txn.checkpointId()
+                        + " (appId "
+                        + txn.appId()
+                        + ") is recorded as committed in "
+                        + tablePath
+                        + ", but "
+                        + gone.size()
+                        + " of its "
+                        + txn.files().size()
+                        + " files are no longer live in the table: "
+                        + paths(gone)
+                        + ". The table removed them after committing them (OPTIMIZE, VACUUM, RESTORE"
+                        + " or DELETE). Re-adding them could duplicate rows that now live in other"
+                        + " files, so the sink does not guess. "
+                        + skipAdvice(txn.checkpointId());
+        LOG.error(message);
+        throw new UnrecoverableTransactionException(txn.checkpointId(), message);
+    }
+
+    private CommitResult commitWithRetries(DeltaTransaction txn, boolean verifyFiles) {
         if (!txn.isSealed()) {
             throw new IllegalStateException("Only sealed transactions can be committed: " + txn);
         }
@@ -140,7 +195,9 @@ public final class DeltaCommitter {
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= retryPolicy.maxAttempts(); attempt++) {
             try {
-                return byFile ? commitMissingOnce(txn, start, attempt) : commitOnce(txn, start, attempt);
+                return commitOnce(txn, start, attempt, verifyFiles);
+            } catch (UnrecoverableTransactionException e) {
+                throw e;
             } catch (RuntimeException e) {
                 lastFailure = e;
                 if (!CommitRetryPolicy.isTransient(e) || attempt == retryPolicy.maxAttempts()) {
@@ -184,15 +241,21 @@ public final class DeltaCommitter {
                         + " rows) to Delta table "
                         + tablePath
                         + ". Files at risk: "
-                        + atRisk,
+                        + atRisk
+                        + ". The job restores and commits it again. "
+                        + skipAdvice(txn.checkpointId()),
                 lastFailure);
     }
 
-    private CommitResult commitOnce(DeltaTransaction txn, long startNanos, int attempt) {
+    private CommitResult commitOnce(
+            DeltaTransaction txn, long startNanos, int attempt, boolean verifyFiles) {
         Snapshot snapshot = TableManager.loadSnapshot(tablePath).build(engine);
         Optional<Long> done = snapshot.getLatestTransactionVersion(engine, txn.appId());
         if (done.isPresent() && done.get() >= txn.checkpointId()) {
             return alreadyCommitted(txn, done.get(), startNanos, attempt);
+        }
+        if (verifyFiles) {
+            verifyFilesExist(txn);
         }
         Transaction kernelTxn;
         try {
@@ -240,46 +303,57 @@ public final class DeltaCommitter {
                 attempt);
     }
 
-    private CommitResult commitMissingOnce(DeltaTransaction txn, long startNanos, int attempt) {
-        Snapshot snapshot = TableManager.loadSnapshot(tablePath).build(engine);
-        Set<String> live = liveFileNames(snapshot);
-        List<StagedFile> missing =
-                txn.files().stream()
-                        .filter(f -> !live.contains(fileName(f.path())))
-                        .collect(Collectors.toList());
-        if (missing.isEmpty()) {
-            return alreadyCommitted(txn, snapshot.getVersion(), startNanos, attempt);
+    /** Each file of the transaction exists with its recorded size, or the commit is refused. */
+    private void verifyFilesExist(DeltaTransaction txn) {
+        List<String> problems = new ArrayList<>();
+        for (StagedFile file : txn.files()) {
+            try {
+                long size = engine.getFileSystemClient().getFileStatus(file.path()).getSize();
+                if (size != file.sizeBytes()) {
+                    problems.add(file.path() + " has " + size + " bytes, " + file.sizeBytes() + " recorded");
+                }
+            } catch (FileNotFoundException e) {
+                problems.add(file.path() + " is missing");
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot check staged file " + file.path(), e);
+            }
         }
-        Transaction kernelTxn =
-                snapshot.buildUpdateTableTransaction(KernelEngines.ENGINE_INFO, Operation.STREAMING_UPDATE)
-                        .build(engine);
-        List<Row> actions = appendActions(kernelTxn, missing);
-        TransactionCommitResult result =
-                kernelTxn.commit(
-                        engine, CloseableIterable.inMemoryIterable(CloseableIterators.of(actions.iterator())));
-        long rows = missing.stream().mapToLong(StagedFile::numRecords).sum();
-        long bytes = missing.stream().mapToLong(StagedFile::sizeBytes).sum();
-        long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
-        LOG.warn(
-                "Re-committed {} of {} files ({} rows) of recovered checkpoint {} (appId {}) as version {}"
-                        + " of {}: they were not live in the table",
-                missing.size(),
-                txn.files().size(),
-                rows,
-                txn.checkpointId(),
-                txn.appId(),
-                result.getVersion(),
-                tablePath);
-        runPostCommitHooks(result);
-        return new CommitResult(
-                CommitResult.Status.COMMITTED,
-                txn.checkpointId(),
-                result.getVersion(),
-                missing.size(),
-                rows,
-                bytes,
-                durationMs,
-                attempt);
+        if (problems.isEmpty()) {
+            return;
+        }
+        String message =
+                "Recovered checkpoint "
+                        + txn.checkpointId()
+                        + " (appId "
+                        + txn.appId()
+                        + ", "
+                        + txn.numRecords()
+                        + " rows) cannot be committed to "
+                        + tablePath
+                        + ": "
+                        + String.join("; ", problems)
+                        + ". Likely causes: VACUUM ran with a retention shorter than the job's"
+                        + " downtime (uncommitted files look like orphans to it), or the table"
+                        + " directory was deleted, moved or restored. No add action is written for a"
+                        + " missing file. "
+                        + skipAdvice(txn.checkpointId());
+        LOG.error(message);
+        throw new UnrecoverableTransactionException(txn.checkpointId(), message);
+    }
+
+    private String skipAdvice(long checkpointId) {
+        return "If this checkpoint can never be committed, restart from the latest checkpoint with"
+                + " the sink option '"
+                + SKIP_CHECKPOINTS_OPTION
+                + "' including "
+                + checkpointId
+                + ": its files are then left out, logged and recorded under "
+                + QuarantineLog.directoryOf(tablePath)
+                + " for recovery by hand.";
+    }
+
+    private static String paths(List<StagedFile> files) {
+        return files.stream().map(StagedFile::path).collect(Collectors.joining(", "));
     }
 
     /** Names (last path segment, unique per written file) of the data files live in a snapshot. */
@@ -332,11 +406,34 @@ public final class DeltaCommitter {
     }
 
     private DataFileStatus toDataFileStatus(StagedFile file) {
-        Optional<DataFileStatistics> stats =
-                file.statsJson() == null
-                        ? Optional.empty()
-                        : DataFileStatistics.deserializeFromJson(file.statsJson(), dataSchema);
-        return new DataFileStatus(file.path(), file.sizeBytes(), file.modificationTime(), stats);
+        return new DataFileStatus(
+                file.path(), file.sizeBytes(), file.modificationTime(), writableStatistics(file));
+    }
+
+    /**
+     * The file's statistics if Kernel can write them, else its record count only: a statistic
+     * never fails a commit. (The writer already dropped every inexact bound; this catches what
+     * Kernel itself refuses.)
+     */
+    private Optional<DataFileStatistics> writableStatistics(StagedFile file) {
+        Optional<DataFileStatistics> stats = file.statistics();
+        if (stats.isEmpty()) {
+            return stats;
+        }
+        try {
+            stats.get().serializeAsJson(dataSchema);
+            return stats;
+        } catch (RuntimeException e) {
+            if (statisticsFailureLogged.compareAndSet(false, true)) {
+                LOG.warn(
+                        "Kernel cannot write the column statistics of {} for {}; committing it with"
+                                + " its record count only (readers will not skip it). Logged once.",
+                        file.path(),
+                        tablePath,
+                        e);
+            }
+            return Optional.of(ExactStatistics.recordCountOnly(stats.get()));
+        }
     }
 
     private CommitResult alreadyCommittedAfterConflict(
@@ -395,27 +492,31 @@ public final class DeltaCommitter {
     }
 
     /**
-     * Decides which application context a restored committer continues with, after its recovered
-     * transactions (the newest of them sealed by {@code restoredCheckpointId}) were re-committed.
+     * Compares the checkpoint the job was restored from with what the table holds for the restored
+     * app id. Called before any recovered transaction is committed.
      *
-     * <p>If the table holds a higher checkpoint id for the restored app id than the restored one, the
-     * job was restored from an older checkpoint or savepoint than the table's state (a rewind). That
-     * fails with {@link TableRewindException}, unless {@code allowRewind} is set: then the committer
-     * continues under a new app id, so everything re-read from the source is committed again (rows
+     * <p>If the table holds a higher checkpoint id than the restored one, the job was restored from
+     * an older checkpoint or savepoint than the table's state (a rewind). That fails with {@link
+     * TableRewindException}, unless {@code allowRewind} is set: then the returned check says {@link
+     * RestoreCheck#rewound()}, recovered transactions are verified file by file ({@link
+     * #verifyRecoveredFilesLive}) and the committer continues under a new app id ({@link
+     * #contextAfterRestore}), so everything re-read from the source is committed again (rows
      * already in the table from the rewound range appear twice unless they were removed first).
      */
-    public DeltaCommitterContext resolveRestoredContext(
+    public RestoreCheck checkRestore(
             DeltaCommitterContext restored, long restoredCheckpointId, boolean allowRewind) {
-        Optional<Long> tableCheckpoint = latestCommittedCheckpoint(restored.appId());
-        if (tableCheckpoint.isEmpty() || tableCheckpoint.get() <= restoredCheckpointId) {
+        RestoreCheck check =
+                new RestoreCheck(restoredCheckpointId, latestCommittedCheckpoint(restored.appId()));
+        if (!check.rewound()) {
             LOG.info(
-                    "Restored Delta committer appId {} at checkpoint {}; {} holds checkpoint {} for it",
+                    "Restored Delta committer appId {} from checkpoint {}; {} holds checkpoint {} for it",
                     restored.appId(),
                     restoredCheckpointId,
                     tablePath,
-                    tableCheckpoint.map(String::valueOf).orElse("none"));
-            return restored;
+                    check.tableCheckpointId().map(String::valueOf).orElse("none"));
+            return check;
         }
+        long tableCheckpoint = check.tableCheckpointId().get();
         String explanation =
                 "The job was restored from checkpoint/savepoint "
                         + restoredCheckpointId
@@ -424,11 +525,11 @@ public final class DeltaCommitter {
                         + " already holds commits of this sink (appId "
                         + restored.appId()
                         + ") up to checkpoint "
-                        + tableCheckpoint.get()
+                        + tableCheckpoint
                         + ": the restored state is older than the table. Continuing would re-read"
                         + " input whose rows are already in the table while the sink treats the"
                         + " re-used checkpoint ids up to "
-                        + tableCheckpoint.get()
+                        + tableCheckpoint
                         + " as already committed, so rows would be silently lost or duplicated.";
         if (!allowRewind) {
             throw new TableRewindException(
@@ -441,15 +542,30 @@ public final class DeltaCommitter {
                             + " everything it re-reads, so rows of the rewound range that are still"
                             + " in the table are written again.");
         }
-        DeltaCommitterContext fresh = DeltaCommitterContext.mint();
         LOG.warn(
-                "{} '{}' is set: continuing under new appId {}. Rows of checkpoints {} to {} that are"
-                        + " still in the table will be written again.",
+                "{} '{}' is set: recovered checkpoints are verified file by file and the sink continues"
+                        + " under a new appId; rows of checkpoints {} to {} that are still in the table"
+                        + " will be written again.",
                 explanation,
                 ALLOW_REWIND_OPTION,
-                fresh.appId(),
                 restoredCheckpointId + 1,
-                tableCheckpoint.get());
+                tableCheckpoint);
+        return check;
+    }
+
+    /** The context to continue with after a restore: the restored one, or a new appId after a rewind. */
+    public DeltaCommitterContext contextAfterRestore(DeltaCommitterContext restored, RestoreCheck check) {
+        if (!check.rewound()) {
+            return restored;
+        }
+        DeltaCommitterContext fresh = DeltaCommitterContext.mint();
+        LOG.warn(
+                "Continuing under new appId {} after restoring checkpoint {} behind the table (appId {}"
+                        + " holds checkpoint {})",
+                fresh.appId(),
+                check.restoredCheckpointId(),
+                restored.appId(),
+                check.tableCheckpointId().orElse(-1L));
         return fresh;
     }
 

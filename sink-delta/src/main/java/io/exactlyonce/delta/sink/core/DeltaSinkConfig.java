@@ -3,6 +3,7 @@ package io.exactlyonce.delta.sink.core;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The validated, serializable settings of one Delta sink, shipped with the job graph to the writer
@@ -24,6 +25,11 @@ public final class DeltaSinkConfig implements Serializable {
     private final boolean deleteAbortedFiles;
     private final CommitListener commitListener;
     private final boolean recoverOnRestore;
+    private long batchBytes = DEFAULT_BATCH_BYTES;
+    private Set<Long> skipCheckpointsOnRestore = Set.of();
+
+    /** Default cap of the bytes buffered in one writer batch (strings and binaries counted). */
+    public static final long DEFAULT_BATCH_BYTES = 8L << 20;
 
     public DeltaSinkConfig(
             String tablePath,
@@ -62,6 +68,43 @@ public final class DeltaSinkConfig implements Serializable {
         this.deleteAbortedFiles = deleteAbortedFiles;
         this.commitListener = commitListener;
         this.recoverOnRestore = recoverOnRestore;
+    }
+
+    /** A copy with another batch byte cap. */
+    public DeltaSinkConfig withBatchBytes(long bytes) {
+        DeltaSinkConfig copy = copy();
+        copy.batchBytes = bytes;
+        return copy;
+    }
+
+    /** A copy that skips (and quarantines) these recovered checkpoints on restore. */
+    public DeltaSinkConfig withSkipCheckpointsOnRestore(Set<Long> checkpointIds) {
+        DeltaSinkConfig copy = copy();
+        copy.skipCheckpointsOnRestore = Set.copyOf(checkpointIds);
+        return copy;
+    }
+
+    private DeltaSinkConfig copy() {
+        DeltaSinkConfig copy =
+                new DeltaSinkConfig(tablePath, partitionColumns, hadoopConf, tableProperties, batchRows,
+                        maxOpenPartitions, retryPolicy, allowRewind, deleteAbortedFiles, commitListener,
+                        recoverOnRestore);
+        copy.batchBytes = batchBytes;
+        copy.skipCheckpointsOnRestore = skipCheckpointsOnRestore;
+        return copy;
+    }
+
+    /** A writer batch is handed to the Parquet thread once it holds about this many bytes. */
+    public long batchBytes() {
+        return batchBytes;
+    }
+
+    /**
+     * Checkpoint ids whose recovered transactions are not committed on restore but logged and
+     * recorded by {@link QuarantineLog}: the way out of a checkpoint that can never commit.
+     */
+    public Set<Long> skipCheckpointsOnRestore() {
+        return skipCheckpointsOnRestore;
     }
 
     public CommitListener commitListener() {

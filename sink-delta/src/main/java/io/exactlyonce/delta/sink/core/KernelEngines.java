@@ -26,8 +26,13 @@ public final class KernelEngines {
     private KernelEngines() {}
 
     public static Engine create(Map<String, String> hadoopConf) {
+        return DefaultEngine.create(hadoopConfiguration(hadoopConf));
+    }
+
+    /** The Hadoop configuration the engine is built from, for the sink's few direct file writes. */
+    public static Configuration hadoopConfiguration(Map<String, String> hadoopConf) {
         Configuration conf = new Configuration();
         hadoopConf.forEach(conf::set);
-        return DefaultEngine.create(conf);
+        return conf;
     }
 }

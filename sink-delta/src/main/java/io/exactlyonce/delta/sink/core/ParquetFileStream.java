@@ -110,7 +110,7 @@ public final class ParquetFileStream {
                 status.getModificationTime(),
                 partitionText,
                 stats.map(DataFileStatistics::getNumRecords).orElse(0L),
-                stats.map(s -> s.serializeAsJson(dataSchema)).orElse(null));
+                stats.map(s -> ExactStatistics.keepExact(s, dataSchema)).orElse(null));
     }
 
     /** Queues a full batch for writing; blocks while the Parquet thread is behind. */

@@ -1,9 +1,12 @@
 package io.exactlyonce.delta.sink.core;
 
+import io.delta.kernel.statistics.DataFileStatistics;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A Parquet data file that a writer has closed inside the table directory but that no Delta log
@@ -12,8 +15,10 @@ import java.util.Objects;
  * <p>It carries everything the committer needs to turn it into an {@code add} action without
  * touching the file again: absolute path, size, modification time, partition values (in the
  * writer's string form, see {@link PartitionValues}), record count and the per-column statistics
- * as Delta stats JSON. Instances are immutable; they cross the network from writer to committer and
- * are kept in checkpoints, always through {@link StagedFileCodec}.
+ * as typed values ({@link DataFileStatistics}, already reduced to what can be written exactly, see
+ * {@link ExactStatistics}). Instances are immutable; they cross the network from writer to
+ * committer and are kept in checkpoints, always through {@link StagedFileCodec}, which keeps every
+ * statistic exact (a decimal never passes through a double).
  *
  * <p>If the job fails before the file's checkpoint completes, the file stays unreferenced: an
  * orphan that readers never see and that Delta {@code VACUUM} removes.
@@ -25,7 +30,7 @@ public final class StagedFile {
     private final long modificationTime;
     private final Map<String, String> partitionValues;
     private final long numRecords;
-    private final String statsJson;
+    private final DataFileStatistics statistics;
 
     public StagedFile(
             String path,
@@ -33,14 +38,14 @@ public final class StagedFile {
             long modificationTime,
             Map<String, String> partitionValues,
             long numRecords,
-            String statsJson) {
+            DataFileStatistics statistics) {
         this.path = Objects.requireNonNull(path, "path");
         this.sizeBytes = sizeBytes;
         this.modificationTime = modificationTime;
         this.partitionValues =
                 Collections.unmodifiableMap(new LinkedHashMap<>(partitionValues));
         this.numRecords = numRecords;
-        this.statsJson = statsJson;
+        this.statistics = statistics;
     }
 
     /** Absolute URI of the file, inside the table directory. */
@@ -65,9 +70,9 @@ public final class StagedFile {
         return numRecords;
     }
 
-    /** Delta statistics JSON ({@code numRecords}, min/max, null counts), or null if none. */
-    public String statsJson() {
-        return statsJson;
+    /** Column statistics (min/max, null counts) to write into the {@code add} action, if any. */
+    public Optional<DataFileStatistics> statistics() {
+        return Optional.ofNullable(statistics);
     }
 
     @Override
@@ -84,7 +89,7 @@ public final class StagedFile {
                 && numRecords == that.numRecords
                 && path.equals(that.path)
                 && partitionValues.equals(that.partitionValues)
-                && Objects.equals(statsJson, that.statsJson);
+                && Objects.equals(statistics, that.statistics);
     }
 
     @Override

@@ -8,6 +8,8 @@ import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
 import io.exactlyonce.delta.sink.core.DeltaTableBootstrap;
 import io.exactlyonce.delta.sink.core.DeltaTransaction;
 import io.exactlyonce.delta.sink.core.KernelEngines;
+import io.exactlyonce.delta.sink.core.QuarantineLog;
+import io.exactlyonce.delta.sink.core.RestoreCheck;
 import io.exactlyonce.delta.sink.core.StagedFile;
 import io.exactlyonce.delta.sink.rowdata.DeltaSchemaConverter;
 
@@ -16,6 +18,7 @@ import io.delta.kernel.types.StructType;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.functions.sink.TwoPhaseCommitSinkFunction;
 import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
@@ -42,9 +45,16 @@ import java.util.Optional;
  *       Delta commit each. If one fails, the later ones are not attempted (a later txn version would
  *       make the failed one look committed after the restore); the failure fails the task, and the
  *       restore commits them again in order.
- *   <li>On restore, recovered transactions are re-committed idempotently, then the restored
- *       position is compared to the table (rewind detection, see {@link
- *       DeltaCommitter#resolveRestoredContext}).
+ *   <li>On restore, the checkpoint the job was restored from is first compared with the table
+ *       (rewind detection, see {@link DeltaCommitter#checkRestore}); then recovered transactions
+ *       are re-committed idempotently, each file checked to exist with its recorded size first
+ *       ({@link DeltaCommitter#commitRecovered}); after a rewind accepted with {@code allowRewind}
+ *       they are only verified to be live ({@link DeltaCommitter#verifyRecoveredFilesLive}).
+ *       Checkpoints named in {@code skipCheckpointsOnRestore} are not committed but logged and
+ *       recorded ({@link QuarantineLog}).
+ *   <li>A commit that fails with any {@link Throwable} blocks every later commit until the
+ *       restore: {@link TwoPhaseCommitSinkFunction#notifyCheckpointComplete} would otherwise go on
+ *       with the next checkpoint, whose higher txn version would hide the failed one.
  *   <li>{@code abort} deletes the files of transactions no checkpoint sealed (unless unaligned
  *       checkpoints are on, where such a file may still be in a checkpoint's in-flight data; then
  *       they are left as orphans for Delta {@code VACUUM}).
@@ -66,6 +76,8 @@ public final class DeltaCommitSink
     private transient long snapshottingCheckpointId;
     private transient boolean commitFailed;
     private transient boolean finished;
+    private transient long restoredCheckpointId;
+    private transient RestoreCheck restoreCheck;
 
     public DeltaCommitSink(RowType rowType, DeltaSinkConfig config) {
         super(DeltaTransactionSerializer.INSTANCE, DeltaCommitterContextSerializer.INSTANCE);
@@ -155,6 +167,30 @@ public final class DeltaCommitSink
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        restoredCheckpointId = context.getRestoredCheckpointId().orElse(DeltaTransaction.UNSEALED);
+        restoreCheck = null;
+        super.initializeState(context);
+    }
+
+    /**
+     * The rewind check for this restore, made once, before the first recovered transaction is
+     * committed: with the id of the checkpoint the job was restored from (present even when no
+     * transaction was pending).
+     */
+    private RestoreCheck restoreCheck() {
+        if (restoreCheck == null) {
+            restoreCheck =
+                    committer()
+                            .checkRestore(
+                                    getUserContext().orElseThrow(),
+                                    restoredCheckpointId,
+                                    config.allowRewind());
+        }
+        return restoreCheck;
+    }
+
+    @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         snapshottingCheckpointId = context.getCheckpointId();
         super.snapshotState(context);
@@ -184,9 +220,10 @@ public final class DeltaCommitSink
             metrics().committed(result);
             metrics().filesLeft(transaction.files().size());
             config.commitListener().afterCommit(transaction, result, false);
-        } catch (RuntimeException e) {
+        } catch (Throwable t) {
+            // any Throwable, Errors included: no later checkpoint may commit before this one
             commitFailed = true;
-            throw e;
+            throw t;
         }
     }
 
@@ -196,32 +233,26 @@ public final class DeltaCommitSink
             LOG.error("BROKEN FOR TESTING: dropping recovered {} of {}", transaction, config.tablePath());
             return;
         }
+        RestoreCheck check = restoreCheck();
+        if (config.skipCheckpointsOnRestore().contains(transaction.checkpointId())
+                && !committer().isCommitted(transaction)) {
+            new QuarantineLog(config.tablePath(), config.hadoopConf()).record(transaction);
+            return;
+        }
         LOG.info("Re-committing recovered {} to {}", transaction, config.tablePath());
-        // with allowRewind the table may be older than the restored state (for example restored
-        // to an earlier version): then only the files themselves tell what is still missing
         config.commitListener().beforeCommit(transaction, true);
         CommitResult result =
-                config.allowRewind()
-                        ? committer().commitMissingFiles(transaction)
-                        : committer().commit(transaction);
+                check.rewound()
+                        ? committer().verifyRecoveredFilesLive(transaction)
+                        : committer().commitRecovered(transaction);
         metrics().committed(result);
         config.commitListener().afterCommit(transaction, result, true);
     }
 
     @Override
     protected void finishRecoveringContext(Collection<DeltaTransaction> handledTransactions) {
-        long restoredCheckpointId =
-                handledTransactions.stream()
-                        .filter(DeltaTransaction::isSealed)
-                        .mapToLong(DeltaTransaction::checkpointId)
-                        .max()
-                        .orElse(DeltaTransaction.UNSEALED);
         DeltaCommitterContext restored = getUserContext().orElseThrow();
-        userContext =
-                Optional.of(
-                        committer()
-                                .resolveRestoredContext(
-                                        restored, restoredCheckpointId, config.allowRewind()));
+        userContext = Optional.of(committer().contextAfterRestore(restored, restoreCheck()));
     }
 
     /**

@@ -77,6 +77,7 @@ public final class DeltaWriterOperator extends AbstractStreamOperator<StagedFile
                         schema,
                         config.partitionColumns(),
                         config.batchRows(),
+                        config.batchBytes(),
                         config.maxOpenPartitions(),
                         "delta-parquet-" + subtask);
         MetricGroup group = getMetricGroup().addGroup("DeltaWriter");

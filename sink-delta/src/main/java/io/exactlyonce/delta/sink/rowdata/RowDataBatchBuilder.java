@@ -30,23 +30,37 @@ public final class RowDataBatchBuilder {
     private final StructType schema;
     private final RowType rowType;
     private final int capacity;
+    private final long maxBytes;
     private ColumnBuffer[] columns;
     private Appender[] appenders;
     private int size;
+    private long bytes;
 
-    public RowDataBatchBuilder(RowType rowType, StructType schema, int capacity) {
+    /**
+     * A builder whose batches end at {@code capacity} rows or at about {@code maxBytes} bytes of
+     * values, whichever comes first, so that large values cannot pile up a batch of many MiB.
+     */
+    public RowDataBatchBuilder(RowType rowType, StructType schema, int capacity, long maxBytes) {
         this.rowType = rowType;
         this.schema = schema;
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
         reset();
     }
 
     public void add(RowData row) {
         Appender[] a = appenders;
+        long rowBytes = 0;
         for (int i = 0; i < a.length; i++) {
-            a[i].append(row, i);
+            rowBytes += a[i].append(row, i);
         }
+        bytes += rowBytes;
         size++;
+    }
+
+    /** Approximate bytes of the values added to the current batch. */
+    public long bytes() {
+        return bytes;
     }
 
     public int size() {
@@ -54,7 +68,7 @@ public final class RowDataBatchBuilder {
     }
 
     public boolean isFull() {
-        return size == capacity;
+        return size == capacity || bytes >= maxBytes;
     }
 
     /** Hands out the rows added so far as a batch and starts a new, empty one. */
@@ -76,20 +90,22 @@ public final class RowDataBatchBuilder {
             columns[i] = appender.column();
         }
         size = 0;
+        bytes = 0;
     }
 
     /** Appends one field of a row to its column. */
     private abstract static class Appender {
         abstract ColumnBuffer column();
 
-        abstract void appendValue(RowData row, int pos);
+        /** Appends a non-null value; returns its approximate size in bytes. */
+        abstract int appendValue(RowData row, int pos);
 
-        final void append(RowData row, int pos) {
+        final int append(RowData row, int pos) {
             if (row.isNullAt(pos)) {
                 column().appendNull();
-            } else {
-                appendValue(row, pos);
+                return 1;
             }
+            return appendValue(row, pos);
         }
     }
 
@@ -102,8 +118,9 @@ public final class RowDataBatchBuilder {
                         return c;
                     }
 
-                    void appendValue(RowData row, int pos) {
+                    int appendValue(RowData row, int pos) {
                         c.append(row.getBoolean(pos));
+                        return 8;
                     }
                 };
             }
@@ -114,8 +131,9 @@ public final class RowDataBatchBuilder {
                         return c;
                     }
 
-                    void appendValue(RowData row, int pos) {
+                    int appendValue(RowData row, int pos) {
                         c.append(row.getByte(pos));
+                        return 8;
                     }
                 };
             }
@@ -126,8 +144,9 @@ public final class RowDataBatchBuilder {
                         return c;
                     }
 
-                    void appendValue(RowData row, int pos) {
+                    int appendValue(RowData row, int pos) {
                         c.append(row.getShort(pos));
+                        return 8;
                     }
                 };
             }
@@ -139,8 +158,9 @@ public final class RowDataBatchBuilder {
                         return c;
                     }
 
-                    void appendValue(RowData row, int pos) {
+                    int appendValue(RowData row, int pos) {
                         c.append(row.getInt(pos));
+                        return 8;
                     }
                 };
             }
@@ -151,8 +171,9 @@ public final class RowDataBatchBuilder {
                         return c;
                     }
 
-                    void appendValue(RowData row, int pos) {
+                    int appendValue(RowData row, int pos) {
                         c.append(row.getLong(pos));
+                        return 8;
                     }
                 };
             }
@@ -164,11 +185,12 @@ public final class RowDataBatchBuilder {
                         return c;
                     }
 
-                    void appendValue(RowData row, int pos) {
+                    int appendValue(RowData row, int pos) {
                         TimestampData ts = row.getTimestamp(pos, precision);
                         c.append(
                                 Math.multiplyExact(ts.getMillisecond(), 1000L)
                                         + ts.getNanoOfMillisecond() / 1000);
+                        return 8;
                     }
                 };
             }
@@ -179,8 +201,9 @@ public final class RowDataBatchBuilder {
                         return c;
                     }
 
-                    void appendValue(RowData row, int pos) {
+                    int appendValue(RowData row, int pos) {
                         c.append(row.getFloat(pos));
+                        return 8;
                     }
                 };
             }
@@ -191,8 +214,9 @@ public final class RowDataBatchBuilder {
                         return c;
                     }
 
-                    void appendValue(RowData row, int pos) {
+                    int appendValue(RowData row, int pos) {
                         c.append(row.getDouble(pos));
+                        return 8;
                     }
                 };
             }
@@ -204,8 +228,10 @@ public final class RowDataBatchBuilder {
                         return c;
                     }
 
-                    void appendValue(RowData row, int pos) {
-                        c.append(row.getString(pos).toString());
+                    int appendValue(RowData row, int pos) {
+                        String value = row.getString(pos).toString();
+                        c.append(value);
+                        return 16 + value.length() * 2;
                     }
                 };
             }
@@ -217,8 +243,10 @@ public final class RowDataBatchBuilder {
                         return c;
                     }
 
-                    void appendValue(RowData row, int pos) {
-                        c.append(row.getBinary(pos).clone());
+                    int appendValue(RowData row, int pos) {
+                        byte[] value = row.getBinary(pos).clone();
+                        c.append(value);
+                        return 16 + value.length;
                     }
                 };
             }
@@ -232,9 +260,10 @@ public final class RowDataBatchBuilder {
                         return c;
                     }
 
-                    void appendValue(RowData row, int pos) {
+                    int appendValue(RowData row, int pos) {
                         DecimalData d = row.getDecimal(pos, precision, scale);
                         c.append(d.toBigDecimal());
+                        return 32;
                     }
                 };
             }

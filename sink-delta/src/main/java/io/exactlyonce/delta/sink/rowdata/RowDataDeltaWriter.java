@@ -1,6 +1,7 @@
 package io.exactlyonce.delta.sink.rowdata;
 
 import io.exactlyonce.delta.sink.core.DeltaCommitter;
+import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
 import io.exactlyonce.delta.sink.core.ParquetFileStream;
 import io.exactlyonce.delta.sink.core.PartitionValues;
 import io.exactlyonce.delta.sink.core.StagedFile;
@@ -51,6 +52,7 @@ public final class RowDataDeltaWriter implements AutoCloseable {
     private final StructType schema;
     private final StructType dataSchema;
     private final int batchRows;
+    private final long batchBytes;
     private final int maxOpenPartitions;
     private final int[] partitionPositions;
     private final DataType[] partitionTypes;
@@ -72,6 +74,21 @@ public final class RowDataDeltaWriter implements AutoCloseable {
             int batchRows,
             int maxOpenPartitions,
             String threadNamePrefix) {
+        this(engine, transactionState, rowType, schema, partitionColumns, batchRows,
+                DeltaSinkConfig.DEFAULT_BATCH_BYTES, maxOpenPartitions, threadNamePrefix);
+    }
+
+    public RowDataDeltaWriter(
+            Engine engine,
+            Row transactionState,
+            RowType rowType,
+            StructType schema,
+            List<String> partitionColumns,
+            int batchRows,
+            long batchBytes,
+            int maxOpenPartitions,
+            String threadNamePrefix) {
+        this.batchBytes = batchBytes;
         this.engine = engine;
         this.transactionState = transactionState;
         this.rowType = rowType;
@@ -165,7 +182,7 @@ public final class RowDataDeltaWriter implements AutoCloseable {
         }
         OpenPartition partition =
                 new OpenPartition(
-                        new RowDataBatchBuilder(rowType, schema, batchRows),
+                        new RowDataBatchBuilder(rowType, schema, batchRows, batchBytes),
                         new ParquetFileStream(
                                 engine,
                                 transactionState,

@@ -1,5 +1,10 @@
 package io.exactlyonce.delta.sink.core;
 
+import io.delta.kernel.expressions.Column;
+import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.statistics.DataFileStatistics;
+import io.delta.kernel.types.IntegerType;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -9,10 +14,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,7 +49,7 @@ class StateCodecsTest {
                         1_700_000_000_123L,
                         partitions,
                         42L,
-                        "{\"numRecords\":42}");
+                        statistics(42L, "x"));
 
         StagedFile restored = roundTrip(file);
 
@@ -61,21 +68,22 @@ class StateCodecsTest {
         StagedFile restored = roundTrip(file);
 
         assertFileEquals(restored, file);
-        assertThat(restored.statsJson()).isNull();
+        assertThat(restored.statistics()).isEmpty();
         assertThat(restored.partitionValues()).isEmpty();
     }
 
     @Test
     void stagedFileWithStatsLongerThanWriteUtfLimitRoundTrips() throws IOException {
-        String stats = longStatsJson(70_001);
-        assertThat(stats.length()).isGreaterThan(70_000);
+        String bound = longText(70_001);
+        assertThat(bound.length()).isGreaterThan(70_000);
         // non-ASCII characters make the UTF-8 length exceed the char count as well
-        assertThat(stats.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(65_535);
+        assertThat(bound.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(65_535);
+        DataFileStatistics stats = statistics(30L, bound);
         StagedFile file = new StagedFile("file:/t/b.parquet", 10L, 20L, Map.of("p", "x"), 30L, stats);
 
         StagedFile restored = roundTrip(file);
 
-        assertThat(restored.statsJson()).isEqualTo(stats);
+        assertThat(restored.statistics()).contains(stats);
         assertFileEquals(restored, file);
     }
 
@@ -105,7 +113,34 @@ class StateCodecsTest {
         assertThat(file.partitionValues().keySet()).containsExactly("d", "n");
         assertThat(file.partitionValues().get("d")).isEqualTo("2024-01-01");
         assertThat(file.partitionValues().get("n")).isNull();
-        assertThat(file.statsJson()).isEqualTo("{\"numRecords\":77}");
+        assertThat(file.statistics()).hasValueSatisfying(s -> assertRecordCountOnly(s, 77L));
+    }
+
+    /**
+     * Version-1 state kept statistics as Kernel's stats JSON, whose decimals Kernel parses back as
+     * doubles: the largest decimal(18,2) failed every commit. Such state restores with the record
+     * count only, so a job stuck on it can upgrade and commit.
+     */
+    @Test
+    void stagedFileOfVersion1WithDecimalEdgeStatisticsRestoresWithRecordCountOnly()
+            throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        writeStagedFileV1(
+                out,
+                "file:/t/e.parquet",
+                10L,
+                20L,
+                1L,
+                new String[0][],
+                "{\"numRecords\":1,\"minValues\":{\"amount\":9999999999999999.99},"
+                        + "\"maxValues\":{\"amount\":9999999999999999.99},\"nullCount\":{\"amount\":0}}");
+        out.flush();
+
+        StagedFile file = StagedFileCodec.read(input(bytes.toByteArray()));
+
+        assertThat(file.numRecords()).isEqualTo(1L);
+        assertThat(file.statistics()).hasValueSatisfying(s -> assertRecordCountOnly(s, 1L));
     }
 
     @Test
@@ -121,11 +156,50 @@ class StateCodecsTest {
         assertThat(in.available()).isZero();
         assertThat(file)
                 .isEqualTo(new StagedFile("file:/t/x.parquet", 1L, 2L, Map.of(), 3L, null));
-        assertThat(file.statsJson()).isNull();
+        assertThat(file.statistics()).isEmpty();
+    }
+
+    @Test
+    void stagedFileStatisticsOfEveryTypeRoundTripExactly() throws IOException {
+        Map<Column, Literal> min = new LinkedHashMap<>();
+        Map<Column, Literal> max = new LinkedHashMap<>();
+        Map<Column, Long> nulls = new LinkedHashMap<>();
+        BigDecimal largest = new BigDecimal("9999999999999999.99");
+        put(min, max, nulls, "amount", Literal.ofDecimal(largest.negate(), 18, 2), Literal.ofDecimal(largest, 18, 2));
+        put(min, max, nulls, "d38", Literal.ofDecimal(new BigDecimal("-0.00000000000000000000000000000000000001"), 38, 38),
+                Literal.ofDecimal(new BigDecimal("0.99999999999999999999999999999999999999"), 38, 38));
+        put(min, max, nulls, "f", Literal.ofFloat(-0.0f), Literal.ofFloat(Float.POSITIVE_INFINITY));
+        put(min, max, nulls, "g", Literal.ofDouble(-Double.MAX_VALUE), Literal.ofDouble(Double.MIN_VALUE));
+        put(min, max, nulls, "b", Literal.ofBoolean(false), Literal.ofBoolean(true));
+        put(min, max, nulls, "i8", Literal.ofByte(Byte.MIN_VALUE), Literal.ofByte(Byte.MAX_VALUE));
+        put(min, max, nulls, "i16", Literal.ofShort(Short.MIN_VALUE), Literal.ofShort(Short.MAX_VALUE));
+        put(min, max, nulls, "i32", Literal.ofInt(Integer.MIN_VALUE), Literal.ofInt(Integer.MAX_VALUE));
+        put(min, max, nulls, "i64", Literal.ofLong(Long.MIN_VALUE), Literal.ofLong(Long.MAX_VALUE));
+        put(min, max, nulls, "day", Literal.ofDate(-719_162), Literal.ofDate(2_932_896));
+        put(min, max, nulls, "ts", Literal.ofTimestamp(-62_135_596_800_000_000L), Literal.ofTimestamp(253_402_300_799_999_999L));
+        put(min, max, nulls, "ntz", Literal.ofTimestampNtz(0L), Literal.ofTimestampNtz(1L));
+        put(min, max, nulls, "s", Literal.ofString(""), Literal.ofString("\uD83D\uDE00 \u0000 z"));
+        put(min, max, nulls, "all_null", Literal.ofNull(IntegerType.INTEGER), Literal.ofNull(IntegerType.INTEGER));
+        nulls.put(new Column("unknown_nulls"), null);
+        DataFileStatistics stats = new DataFileStatistics(5L, min, max, nulls, Optional.of(true));
+
+        StagedFile restored =
+                roundTrip(new StagedFile("file:/t/s.parquet", 1L, 2L, Map.of(), 5L, stats));
+
+        DataFileStatistics back = restored.statistics().orElseThrow();
+        assertThat(back.getNumRecords()).isEqualTo(5L);
+        assertThat(back.getMinValues()).isEqualTo(min);
+        assertThat(back.getMaxValues()).isEqualTo(max);
+        assertThat(back.getNullCount()).isEqualTo(nulls);
+        assertThat(back.getTightBounds()).contains(true);
+        assertThat(Float.floatToRawIntBits((Float) back.getMinValues().get(new Column("f")).getValue()))
+                .as("-0.0f keeps its sign")
+                .isEqualTo(Float.floatToRawIntBits(-0.0f));
+        assertThat(back.getMaxValues().get(new Column("amount")).getValue()).isEqualTo(largest);
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 2, -1})
+    @ValueSource(ints = {0, 3, -1})
     void stagedFileRejectsUnknownVersion(int version) throws IOException {
         byte[] bytes = unknownVersionBytes(version);
 
@@ -153,7 +227,7 @@ class StateCodecsTest {
                                         2L,
                                         Map.of("event_date", "2024-01-03"),
                                         6L,
-                                        longStatsJson(70_500))));
+                                        statistics(6L, longText(70_500)))));
 
         DeltaTransaction restored = roundTrip(txn);
 
@@ -214,7 +288,7 @@ class StateCodecsTest {
         assertThat(a.modificationTime()).isEqualTo(111L);
         assertThat(a.numRecords()).isEqualTo(10L);
         assertThat(a.partitionValues()).containsExactly(Map.entry("d", "2024-01-01"));
-        assertThat(a.statsJson()).isEqualTo("{\"numRecords\":10}");
+        assertThat(a.statistics()).hasValueSatisfying(s -> assertRecordCountOnly(s, 10L));
 
         StagedFile b = txn.files().get(1);
         assertThat(b.path()).isEqualTo("file:/t/d=__null/b.parquet");
@@ -223,7 +297,7 @@ class StateCodecsTest {
         assertThat(b.numRecords()).isEqualTo(20L);
         assertThat(b.partitionValues()).containsOnlyKeys("d");
         assertThat(b.partitionValues().get("d")).isNull();
-        assertThat(b.statsJson()).isNull();
+        assertThat(b.statistics()).isEmpty();
 
         assertThat(txn.numRecords()).isEqualTo(30L);
         assertThat(txn.sizeBytes()).isEqualTo(3_000L);
@@ -265,13 +339,13 @@ class StateCodecsTest {
         writeV1String(out, APP_ID);
         out.writeLong(3L);
         out.writeInt(1);
-        out.writeInt(2); // the nested staged file claims version 2
+        out.writeInt(3); // the nested staged file claims version 3
         writeV1String(out, "file:/t/z.parquet");
         out.flush();
 
         assertThatThrownBy(() -> DeltaTransactionCodec.read(input(bytes.toByteArray())))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("version 2")
+                .hasMessageContaining("version 3")
                 .hasMessageContaining("staged file");
     }
 
@@ -370,7 +444,7 @@ class StateCodecsTest {
         assertThat(actual.modificationTime()).isEqualTo(expected.modificationTime());
         assertThat(actual.numRecords()).isEqualTo(expected.numRecords());
         assertThat(actual.partitionValues()).isEqualTo(expected.partitionValues());
-        assertThat(actual.statsJson()).isEqualTo(expected.statsJson());
+        assertThat(actual.statistics()).isEqualTo(expected.statistics());
         assertThat(actual).isEqualTo(expected);
     }
 
@@ -436,15 +510,41 @@ class StateCodecsTest {
         writeV1NullableString(out, statsJson);
     }
 
-    /** Stats-like JSON of at least {@code minChars} characters, partly non-ASCII. */
-    private static String longStatsJson(int minChars) {
-        StringBuilder json = new StringBuilder("{\"numRecords\":1,\"minValues\":{");
+    /** Text of at least {@code minChars} characters, partly non-ASCII. */
+    private static String longText(int minChars) {
+        StringBuilder text = new StringBuilder();
         int i = 0;
-        while (json.length() < minChars) {
-            json.append("\"col_").append(i).append("\":\"välue-").append(i).append("\",");
-            i++;
+        while (text.length() < minChars) {
+            text.append("välue-").append(i++).append(',');
         }
-        json.append("\"last\":\"x\"}}");
-        return json.toString();
+        return text.toString();
+    }
+
+    /** Statistics of one string column {@code s} whose min and max are {@code bound}. */
+    private static DataFileStatistics statistics(long numRecords, String bound) {
+        Map<Column, Literal> min = new LinkedHashMap<>();
+        Map<Column, Literal> max = new LinkedHashMap<>();
+        Map<Column, Long> nulls = new LinkedHashMap<>();
+        put(min, max, nulls, "s", Literal.ofString(bound), Literal.ofString(bound));
+        return new DataFileStatistics(numRecords, min, max, nulls, Optional.empty());
+    }
+
+    private static void put(
+            Map<Column, Literal> min,
+            Map<Column, Literal> max,
+            Map<Column, Long> nulls,
+            String column,
+            Literal low,
+            Literal high) {
+        min.put(new Column(column), low);
+        max.put(new Column(column), high);
+        nulls.put(new Column(column), (long) column.length());
+    }
+
+    private static void assertRecordCountOnly(DataFileStatistics stats, long numRecords) {
+        assertThat(stats.getNumRecords()).isEqualTo(numRecords);
+        assertThat(stats.getMinValues()).isEmpty();
+        assertThat(stats.getMaxValues()).isEmpty();
+        assertThat(stats.getNullCount()).isEmpty();
     }
 }

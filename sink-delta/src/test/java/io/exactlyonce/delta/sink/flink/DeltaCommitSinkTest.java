@@ -1,13 +1,21 @@
 package io.exactlyonce.delta.sink.flink;
 
+import io.exactlyonce.delta.sink.core.CommitListener;
 import io.exactlyonce.delta.sink.core.CommitRetryPolicy;
+import io.exactlyonce.delta.sink.core.DeltaCommitter;
 import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
+import io.exactlyonce.delta.sink.core.DeltaTransaction;
+import io.exactlyonce.delta.sink.core.KernelEngines;
 import io.exactlyonce.delta.sink.core.StagedFile;
 import io.exactlyonce.delta.sink.core.TableRewindException;
+import io.exactlyonce.delta.sink.core.UnrecoverableTransactionException;
+import io.exactlyonce.delta.sink.rowdata.DeltaSchemaConverter;
 import io.exactlyonce.delta.sink.testutil.DeltaLogWriter;
 import io.exactlyonce.delta.sink.testutil.DeltaTableReader;
 import io.exactlyonce.delta.sink.testutil.StagedFiles;
 import io.exactlyonce.delta.sink.testutil.TestRows;
+
+import io.delta.kernel.engine.Engine;
 
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.StreamSink;
@@ -40,6 +48,7 @@ class DeltaCommitSinkTest {
     @TempDir Path tmp;
     private String table;
     private DeltaTableReader reader;
+    private final Map<OperatorSubtaskState, Long> checkpointIds = new java.util.IdentityHashMap<>();
 
     @BeforeEach
     void setUp() {
@@ -52,7 +61,7 @@ class DeltaCommitSinkTest {
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
             send(h, StagedFiles.write(table, 100, 250));
-            h.snapshot(1, 1);
+            snapshot(h, 1);
             assertThat(ids()).as("nothing visible before the checkpoint completes").isEmpty();
             h.notifyOfCompletedCheckpoint(1);
         }
@@ -65,9 +74,9 @@ class DeltaCommitSinkTest {
     void laterCompletionSubsumesAnEarlierPendingCheckpoint() throws Exception {
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
-            h.snapshot(1, 1);
+            snapshot(h, 1);
             send(h, StagedFiles.write(table, 100, 200));
-            h.snapshot(2, 2);
+            snapshot(h, 2);
             h.notifyOfCompletedCheckpoint(2);
             // the late notification of the subsumed checkpoint changes nothing
             h.notifyOfCompletedCheckpoint(1);
@@ -82,7 +91,7 @@ class DeltaCommitSinkTest {
         OperatorSubtaskState checkpoint1;
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
-            checkpoint1 = h.snapshot(1, 1);
+            checkpoint1 = snapshot(h, 1);
             // crash: the notification never arrives
         }
         assertThat(ids()).isEmpty();
@@ -97,14 +106,14 @@ class DeltaCommitSinkTest {
         OperatorSubtaskState checkpoint1;
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
-            checkpoint1 = h.snapshot(1, 1);
+            checkpoint1 = snapshot(h, 1);
             h.notifyOfCompletedCheckpoint(1);
             // crash after the Delta commit, before anything else was checkpointed
         }
         long versionBefore = reader.version();
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = restore(checkpoint1, false)) {
             send(h, StagedFiles.write(table, 100, 150));
-            h.snapshot(2, 2);
+            snapshot(h, 2);
             h.notifyOfCompletedCheckpoint(2);
         }
         assertExactlyOnce(ids(), TestRows.ids(0, 150));
@@ -116,7 +125,7 @@ class DeltaCommitSinkTest {
         OperatorSubtaskState checkpoint1;
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
-            checkpoint1 = h.snapshot(1, 1);
+            checkpoint1 = snapshot(h, 1);
         }
         List<StagedFile> lost = StagedFiles.write(table, 100, 200);
         OneInputStreamOperatorTestHarness<StagedFile, Object> crashing = restore(checkpoint1, false);
@@ -130,7 +139,7 @@ class DeltaCommitSinkTest {
         }
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = restore(checkpoint1, false)) {
             send(h, StagedFiles.write(table, 100, 200));
-            h.snapshot(2, 2);
+            snapshot(h, 2);
             h.notifyOfCompletedCheckpoint(2);
         }
         assertExactlyOnce(ids(), TestRows.ids(0, 200));
@@ -142,14 +151,14 @@ class DeltaCommitSinkTest {
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
             for (long cp = 1; cp <= 3; cp++) {
                 send(h, StagedFiles.write(table, cp * 100, cp * 100 + 100));
-                h.snapshot(cp, cp);
+                snapshot(h, cp);
                 h.notifyOfCompletedCheckpoint(cp);
             }
         }
         // a new job without state: its checkpoint ids start again at 1
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 1000, 1100));
-            h.snapshot(1, 1);
+            snapshot(h, 1);
             h.notifyOfCompletedCheckpoint(1);
         }
         Set<Long> expected = new HashSet<>(TestRows.ids(100, 400));
@@ -181,7 +190,7 @@ class DeltaCommitSinkTest {
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = restore(checkpoint1, true)) {
             // the re-read range: the same ids as checkpoint 2 wrote
             send(h, StagedFiles.write(table, 100, 200));
-            h.snapshot(2, 2);
+            snapshot(h, 2);
             h.notifyOfCompletedCheckpoint(2);
         }
         List<String> appIds = reader.appIds();
@@ -191,36 +200,186 @@ class DeltaCommitSinkTest {
         assertThat(new HashSet<>(rows)).isEqualTo(TestRows.ids(0, 200));
     }
 
+    /**
+     * After a rewind accepted with allowRewind, a recovered checkpoint whose files the table has
+     * removed since (here: compacted by OPTIMIZE into new files with the same rows) is refused, not
+     * re-added: re-adding would duplicate its rows. Restoring the checkpoint that matches the table
+     * is the way on, and stays exact.
+     */
     @Test
-    void allowRewindRecommitsRecoveredFilesThatTheRestoredTableNoLongerHolds() throws Exception {
+    void allowRewindRefusesToReAddRecoveredFilesTheTableRemovedSince() throws Exception {
+        OperatorSubtaskState checkpoint1;
         OperatorSubtaskState checkpoint2;
         List<StagedFile> second = StagedFiles.write(table, 100, 200);
-        List<StagedFile> third = StagedFiles.write(table, 200, 300);
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
-            h.snapshot(1, 1);
+            checkpoint1 = snapshot(h, 1);
             h.notifyOfCompletedCheckpoint(1);
             send(h, second);
-            checkpoint2 = h.snapshot(2, 2);
+            checkpoint2 = snapshot(h, 2);
             h.notifyOfCompletedCheckpoint(2);
-            send(h, third);
-            h.snapshot(3, 3);
-            h.notifyOfCompletedCheckpoint(3);
-        }
-        // the table is restored to its state after checkpoint 1; its txn version stays at 3
-        List<String> removed = new java.util.ArrayList<>();
-        second.forEach(f -> removed.add(f.path()));
-        third.forEach(f -> removed.add(f.path()));
-        DeltaLogWriter.removeFiles(table, reader.version() + 1, removed);
-        assertExactlyOnce(ids(), TestRows.ids(0, 100));
-
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = restore(checkpoint2, true)) {
-            // the source re-reads what followed checkpoint 2
             send(h, StagedFiles.write(table, 200, 300));
-            h.snapshot(3, 3);
+            snapshot(h, 3);
             h.notifyOfCompletedCheckpoint(3);
         }
+        compact(second, 100, 200);
+        long version = reader.version();
         assertExactlyOnce(ids(), TestRows.ids(0, 300));
+
+        assertThatThrownBy(() -> restore(checkpoint2, true).close())
+                .isInstanceOf(UnrecoverableTransactionException.class)
+                .hasMessageContaining("Recovered checkpoint 2")
+                .hasMessageContaining(second.get(0).path())
+                .hasMessageContaining("OPTIMIZE")
+                .hasMessageContaining("'skipCheckpointsOnRestore'");
+        assertThat(reader.version()).as("nothing written").isEqualTo(version);
+        assertExactlyOnce(ids(), TestRows.ids(0, 300));
+    }
+
+    /**
+     * allowRewind changes nothing when no rewind is detected: a recovered checkpoint the table
+     * already holds (its files since compacted) is skipped by its txn version, never re-added.
+     */
+    @Test
+    void allowRewindWithoutARewindNeverReAddsCompactedFiles() throws Exception {
+        OperatorSubtaskState checkpoint1;
+        List<StagedFile> first = StagedFiles.write(table, 0, 100);
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+            send(h, first);
+            checkpoint1 = snapshot(h, 1);
+            h.notifyOfCompletedCheckpoint(1);
+            // crash: nothing checkpointed after the commit
+        }
+        compact(first, 0, 100);
+
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = restore(checkpoint1, true)) {
+            send(h, StagedFiles.write(table, 100, 200));
+            snapshot(h, 2);
+            h.notifyOfCompletedCheckpoint(2);
+        }
+        assertExactlyOnce(ids(), TestRows.ids(0, 200));
+        assertThat(reader.appIds()).as("no new appId without a rewind").hasSize(2);
+    }
+
+    @Test
+    void aRecoveredTransactionWithAMissingFileIsRefusedAndNamesTheFile() throws Exception {
+        OperatorSubtaskState checkpoint1;
+        List<StagedFile> files = StagedFiles.write(table, List.of("event_date"), 0, 90);
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h =
+                harness(table, List.of("event_date"), false)) {
+            h.setup();
+            h.open();
+            send(h, files);
+            checkpoint1 = snapshot(h, 1);
+            // crash before the notification
+        }
+        Files.delete(Paths.get(URI.create(files.get(1).path())));
+        long version = reader.version();
+
+        assertThatThrownBy(() -> restore(checkpoint1, config(table, List.of("event_date"), false)).close())
+                .isInstanceOf(UnrecoverableTransactionException.class)
+                .hasMessageContaining("Recovered checkpoint 1")
+                .hasMessageContaining(files.get(1).path() + " is missing")
+                .hasMessageContaining("VACUUM")
+                .hasMessageContaining("'skipCheckpointsOnRestore' including 1");
+        assertThat(reader.version()).as("no add action for a missing file").isEqualTo(version);
+        assertThat(ids()).isEmpty();
+    }
+
+    @Test
+    void aRecoveredFileOfAnotherSizeIsRefused() throws Exception {
+        OperatorSubtaskState checkpoint1;
+        List<StagedFile> files = StagedFiles.write(table, 0, 100);
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+            send(h, files);
+            checkpoint1 = snapshot(h, 1);
+        }
+        Path file = Paths.get(URI.create(files.get(0).path()));
+        Files.write(file, new byte[] {1, 2, 3});
+
+        assertThatThrownBy(() -> restore(checkpoint1, false).close())
+                .isInstanceOf(UnrecoverableTransactionException.class)
+                .hasMessageContaining(files.get(0).path() + " has 3 bytes, " + files.get(0).sizeBytes() + " recorded");
+        assertThat(ids()).isEmpty();
+    }
+
+    /**
+     * The way out of a poison checkpoint: restored with skipCheckpointsOnRestore, its files are
+     * recorded in the table's quarantine directory, nothing of it is committed, and the job goes on.
+     */
+    @Test
+    void skippingAPoisonCheckpointRecordsItsFilesAndLetsLaterCheckpointsCommit() throws Exception {
+        OperatorSubtaskState checkpoint1;
+        List<StagedFile> files = StagedFiles.write(table, 0, 100);
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+            send(h, files);
+            checkpoint1 = snapshot(h, 1);
+        }
+        Files.delete(Paths.get(URI.create(files.get(0).path())));
+
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h =
+                restore(checkpoint1, config(false).withSkipCheckpointsOnRestore(Set.of(1L)))) {
+            send(h, StagedFiles.write(table, 100, 200));
+            snapshot(h, 2);
+            h.notifyOfCompletedCheckpoint(2);
+        }
+
+        assertExactlyOnce(ids(), TestRows.ids(100, 200));
+        Path quarantine = Paths.get(URI.create(table)).resolve("_quarantine");
+        List<Path> records;
+        try (var list = Files.list(quarantine)) {
+            records = list.filter(p -> p.getFileName().toString().endsWith(".json")
+                            && !p.getFileName().toString().startsWith(".")).collect(Collectors.toList());
+        }
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).getFileName().toString()).startsWith("checkpoint-1-");
+        List<String> lines = Files.readAllLines(records.get(0));
+        assertThat(lines).hasSize(files.size());
+        for (StagedFile file : files) {
+            assertThat(lines).anySatisfy(line -> assertThat(line)
+                    .contains("\"path\":\"" + file.path() + "\"")
+                    .contains("\"numRecords\":" + file.numRecords())
+                    .contains("\"checkpointId\":1"));
+        }
+    }
+
+    @Test
+    void aSkippedCheckpointThatIsAlreadyCommittedIsNotQuarantined() throws Exception {
+        OperatorSubtaskState checkpoint1;
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+            send(h, StagedFiles.write(table, 0, 100));
+            checkpoint1 = snapshot(h, 1);
+            h.notifyOfCompletedCheckpoint(1);
+        }
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h =
+                restore(checkpoint1, config(false).withSkipCheckpointsOnRestore(Set.of(1L)))) {
+            assertThat(Paths.get(URI.create(table)).resolve("_quarantine")).doesNotExist();
+        }
+        assertExactlyOnce(ids(), TestRows.ids(0, 100));
+    }
+
+    /**
+     * An {@link Error} (not only a RuntimeException) from the commit of checkpoint 1 must keep
+     * checkpoint 2 from committing: TwoPhaseCommitSinkFunction catches every Throwable and goes on.
+     */
+    @Test
+    void anErrorInACommitBlocksEveryLaterCheckpoint() throws Exception {
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h =
+                harness(withListener(config(false), new ErrorOnCommit(1)))) {
+            h.setup();
+            h.open();
+            send(h, StagedFiles.write(table, 0, 100));
+            snapshot(h, 1);
+            send(h, StagedFiles.write(table, 100, 200));
+            snapshot(h, 2);
+            assertThatThrownBy(() -> h.notifyOfCompletedCheckpoint(2))
+                    .hasStackTraceContaining("injected Error in the commit of checkpoint 1");
+            send(h, StagedFiles.write(table, 200, 300));
+            snapshot(h, 3);
+            assertThatThrownBy(() -> h.notifyOfCompletedCheckpoint(3))
+                    .hasStackTraceContaining("because an earlier checkpoint's commit failed");
+        }
+        assertThat(reader.version()).as("nothing committed after the failed checkpoint 1").isZero();
     }
 
     @Test
@@ -255,15 +414,15 @@ class DeltaCommitSinkTest {
                         good.get(0).modificationTime(),
                         Map.of(),
                         good.get(0).numRecords(),
-                        good.get(0).statsJson());
+                        good.get(0).statistics().orElse(null));
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h =
                 harness(partitioned, List.of("event_date"), false)) {
             h.setup();
             h.open();
             h.processElement(broken, 0);
-            h.snapshot(1, 1);
+            snapshot(h, 1);
             send(h, good.subList(1, good.size()));
-            h.snapshot(2, 2);
+            snapshot(h, 2);
             assertThatThrownBy(() -> h.notifyOfCompletedCheckpoint(2))
                     .hasStackTraceContaining("Could not commit checkpoint 1")
                     .hasStackTraceContaining(broken.path());
@@ -279,13 +438,21 @@ class DeltaCommitSinkTest {
     private OperatorSubtaskState commitTwoCheckpointsKeepingTheFirst() throws Exception {
         try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
-            OperatorSubtaskState checkpoint1 = h.snapshot(1, 1);
+            OperatorSubtaskState checkpoint1 = snapshot(h, 1);
             h.notifyOfCompletedCheckpoint(1);
             send(h, StagedFiles.write(table, 100, 200));
-            h.snapshot(2, 2);
+            snapshot(h, 2);
             h.notifyOfCompletedCheckpoint(2);
             return checkpoint1;
         }
+    }
+
+    /** Takes checkpoint {@code id}, remembering the id for a restore from it. */
+    private OperatorSubtaskState snapshot(OneInputStreamOperatorTestHarness<StagedFile, Object> h, long id)
+            throws Exception {
+        OperatorSubtaskState state = h.snapshot(id, id);
+        checkpointIds.put(state, id);
+        return state;
     }
 
     /** Tears the operator down as a task failure does: no finish(), just close(). */
@@ -317,6 +484,7 @@ class DeltaCommitSinkTest {
             OperatorSubtaskState state, boolean allowRewind) throws Exception {
         OneInputStreamOperatorTestHarness<StagedFile, Object> h = harness(allowRewind);
         h.setup();
+        h.setRestoredCheckpointId(checkpointIds.get(state));
         h.initializeState(state);
         h.open();
         return h;
@@ -327,19 +495,88 @@ class DeltaCommitSinkTest {
         return harness(table, List.of(), allowRewind);
     }
 
+    private OneInputStreamOperatorTestHarness<StagedFile, Object> restore(
+            OperatorSubtaskState state, DeltaSinkConfig config) throws Exception {
+        OneInputStreamOperatorTestHarness<StagedFile, Object> h = harness(config);
+        h.setup();
+        h.setRestoredCheckpointId(checkpointIds.get(state));
+        h.initializeState(state);
+        h.open();
+        return h;
+    }
+
+    private DeltaSinkConfig config(boolean allowRewind) {
+        return config(table, List.of(), allowRewind);
+    }
+
+    private static DeltaSinkConfig config(String table, List<String> partitionColumns, boolean allowRewind) {
+        return new DeltaSinkConfig(
+                table,
+                partitionColumns,
+                Map.of(),
+                Map.of(),
+                100,
+                4,
+                new CommitRetryPolicy(2, 10, 10),
+                allowRewind,
+                true);
+    }
+
+    private static DeltaSinkConfig withListener(DeltaSinkConfig c, CommitListener listener) {
+        return new DeltaSinkConfig(
+                c.tablePath(),
+                c.partitionColumns(),
+                c.hadoopConf(),
+                c.tableProperties(),
+                c.batchRows(),
+                c.maxOpenPartitions(),
+                c.retryPolicy(),
+                c.allowRewind(),
+                c.deleteAbortedFiles(),
+                listener,
+                true);
+    }
+
+    /**
+     * What OPTIMIZE does to a table: removes the given files and adds new files holding the same
+     * rows, in a commit of another writer.
+     */
+    private void compact(List<StagedFile> files, long fromId, long toExclusive) {
+        DeltaLogWriter.removeFiles(table, reader.version() + 1, files.stream().map(StagedFile::path).toList());
+        Engine engine = KernelEngines.create(Map.of());
+        new DeltaCommitter(
+                        engine,
+                        table,
+                        DeltaSchemaConverter.toDeltaSchema(TestRows.ROW_TYPE),
+                        List.of(),
+                        CommitRetryPolicy.defaults())
+                .commit(new DeltaTransaction("optimize", 1, StagedFiles.write(table, fromId, toExclusive)));
+    }
+
+    /** A listener that fails the commit of one checkpoint with an {@link Error}. */
+    private static final class ErrorOnCommit implements CommitListener {
+        private static final long serialVersionUID = 1L;
+        private final long checkpointId;
+
+        ErrorOnCommit(long checkpointId) {
+            this.checkpointId = checkpointId;
+        }
+
+        @Override
+        public void beforeCommit(DeltaTransaction transaction, boolean recovery) {
+            if (transaction.checkpointId() == checkpointId) {
+                throw new AssertionError("injected Error in the commit of checkpoint " + checkpointId);
+            }
+        }
+    }
+
     private static OneInputStreamOperatorTestHarness<StagedFile, Object> harness(
             String table, List<String> partitionColumns, boolean allowRewind) throws Exception {
-        DeltaSinkConfig config =
-                new DeltaSinkConfig(
-                        table,
-                        partitionColumns,
-                        Map.of(),
-                        Map.of(),
-                        100,
-                        4,
-                        new CommitRetryPolicy(2, 10, 10),
-                        allowRewind,
-                        true);
+        return harness(config(table, partitionColumns, allowRewind));
+    }
+
+    private static OneInputStreamOperatorTestHarness<StagedFile, Object> harness(DeltaSinkConfig config)
+            throws Exception {
         OneInputStreamOperatorTestHarness<StagedFile, Object> h =
                 new OneInputStreamOperatorTestHarness<>(
                         new StreamSink<>(new DeltaCommitSink(TestRows.ROW_TYPE, config)),

@@ -239,6 +239,7 @@ class DeltaSinkITCase {
         private final long failAfterRecords;
         private transient long seen;
         private transient boolean checkpointCompleted;
+        private transient long completed;
 
         ThrottledFailingMapper(long failAfterRecords) {
             this.failAfterRecords = failAfterRecords;
@@ -247,7 +248,9 @@ class DeltaSinkITCase {
         @Override
         public RowData map(Long id) throws Exception {
             if (++seen % 20 == 0) {
-                Thread.sleep(1);
+                // slower while checkpoints lag behind (a loaded machine), so that a run spans
+                // about one completed checkpoint per 1,000 records whatever the machine's speed
+                Thread.sleep(completed < seen / 1_000 ? 4 : 1);
             }
             if (failAfterRecords >= 0
                     && checkpointCompleted
@@ -261,6 +264,7 @@ class DeltaSinkITCase {
         @Override
         public void notifyCheckpointComplete(long checkpointId) {
             checkpointCompleted = true;
+            completed++;
         }
     }
 }
