@@ -52,6 +52,7 @@ public final class JobConfig implements Serializable {
                     JobOption.optional("allow-rewind", "false", "accept restoring a savepoint older than the tables (see the sink's allowRewind)"),
                     JobOption.optional("accept-lost-kafka-records", "false", "resume at the earliest available offset when Kafka no longer holds the offset to continue from (retention, deleteRecords, recreated topic), logging each lost range; default: fail"),
                     JobOption.optional("accept-committed-offsets-gap", "false", "allow a start without restored state from committed offsets against a table with data (may skip the records of a checkpoint whose Delta commit failed)"),
+                    JobOption.optional("restore-from", null, "checkpoint or savepoint to restore, for embedded runs (deploy/run-local.sh); on a cluster use flink run -s"),
                     JobOption.optional("fail-after-records", "-1", "testing: fail one task once after this many records (-1 = never)"));
 
     private final Map<String, String> values;
@@ -304,6 +305,11 @@ public final class JobConfig implements Serializable {
 
     public boolean allowRewind() {
         return bool("allow-rewind");
+    }
+
+    /** The checkpoint or savepoint an embedded run restores, if any. */
+    public java.util.Optional<String> restoreFrom() {
+        return java.util.Optional.ofNullable(get("restore-from"));
     }
 
     public long failAfterRecords() {

@@ -53,8 +53,8 @@ public final class CommittedStartGuard implements Serializable {
         }
         LOG.warn("Starting without restored state from the committed offsets of consumer group '{}'"
                 + " ('--starting-offsets committed'). Records of a checkpoint whose offsets were committed"
-                + " but whose Delta commit did not happen are skipped; restore the last checkpoint or"
-                + " savepoint instead (flink run -s <path>) when the job ran before.", groupId);
+                + " but whose Delta commit did not happen are skipped; when the job ran before, restore its last"
+                + " checkpoint or savepoint instead (flink run -s <path>, or '--restore-from <path>').", groupId);
         long version = tableVersion();
         if (version <= 0) {
             return;
@@ -69,7 +69,8 @@ public final class CommittedStartGuard implements Serializable {
                 + " (version " + version + "). Kafka offsets are committed when a checkpoint completes,"
                 + " independently of that checkpoint's Delta commit: if the job failed in between, starting"
                 + " from them skips that checkpoint's records. Restore the last retained checkpoint or"
-                + " savepoint instead (flink run -s <path>), or accept the risk with '" + ACCEPT_OPTION + " true'.";
+                + " savepoint instead (flink run -s <path>; '--restore-from <path>' for deploy/run-local.sh), or accept"
+                + " the risk with '" + ACCEPT_OPTION + " true'.";
         LOG.error("{}", message);
         throw new UnsafeCommittedStartException(message);
     }

@@ -9,6 +9,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class KafkaOffsetRangeCheck implements Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final long TIMEOUT_SECONDS = 30;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final Set<String> ADMIN_KEYS = AdminClientConfig.configNames();
 
     private final Properties adminProperties = new Properties();
@@ -47,6 +49,8 @@ public final class KafkaOffsetRangeCheck implements Serializable {
                         adminProperties.put(k, v);
                     }
                 });
+        // an unreachable broker fails the check (and the attempt) instead of blocking the task
+        adminProperties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT_SECONDS * 1000));
     }
 
     /** The partitions among {@code positions} whose position is outside what the partition holds. */
@@ -55,7 +59,8 @@ public final class KafkaOffsetRangeCheck implements Serializable {
         if (positions.isEmpty()) {
             return gaps;
         }
-        try (Admin admin = Admin.create(adminProperties)) {
+        Admin admin = Admin.create(adminProperties);
+        try {
             Map<TopicPartition, ListOffsetsResultInfo> start =
                     admin.listOffsets(specs(positions, OffsetSpec.earliest())).all()
                             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -82,6 +87,8 @@ public final class KafkaOffsetRangeCheck implements Serializable {
                     "Could not read the offset range of " + positions.keySet() + " from Kafka (the job"
                             + " checks restored offsets before reading; it retries with its restart strategy)",
                     e);
+        } finally {
+            admin.close(CLOSE_TIMEOUT);
         }
     }
 
