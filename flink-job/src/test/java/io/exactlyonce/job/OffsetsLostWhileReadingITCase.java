@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -143,7 +144,7 @@ class OffsetsLostWhileReadingITCase {
                 }
                 try {
                     reader.isAvailable().get(1, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException idle) {
+                } catch (TimeoutException idle) {
                     // nothing to read right now: poll again until the deadline
                 }
             }

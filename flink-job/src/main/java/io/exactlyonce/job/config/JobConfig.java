@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
@@ -308,8 +309,8 @@ public final class JobConfig implements Serializable {
     }
 
     /** The checkpoint or savepoint an embedded run restores, if any. */
-    public java.util.Optional<String> restoreFrom() {
-        return java.util.Optional.ofNullable(get("restore-from"));
+    public Optional<String> restoreFrom() {
+        return Optional.ofNullable(get("restore-from"));
     }
 
     public long failAfterRecords() {

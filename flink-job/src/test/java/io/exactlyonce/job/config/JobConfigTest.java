@@ -315,6 +315,13 @@ class JobConfigTest {
     }
 
     @Test
+    void restoreFromIsOptional() {
+        assertThat(JobConfig.fromArgs(REQUIRED).restoreFrom()).isEmpty();
+        assertThat(JobConfig.fromArgs(args("--restore-from", "file:///cp/chk-7")).restoreFrom())
+                .contains("file:///cp/chk-7");
+    }
+
+    @Test
     void missingKafkaPropertiesFileFails() {
         assertInvalid("kafka-properties-file", args("--kafka-properties-file", tmp.resolve("nope").toString()));
     }

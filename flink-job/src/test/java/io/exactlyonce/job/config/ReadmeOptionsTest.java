@@ -11,14 +11,22 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Tests that the README's option table lists exactly {@link JobConfig#OPTIONS}, row by row. */
+/**
+ * Tests that the option table under the README's "### Options" heading lists exactly {@link
+ * JobConfig#OPTIONS}, row by row ("|" in a description escaped for Markdown).
+ */
 class ReadmeOptionsTest {
 
     @Test
     void readmeOptionTableMatchesJobConfigOptions() throws Exception {
         Path readme = Paths.get("..", "README.md");
+        List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
+        int heading = lines.indexOf("### Options");
+        assertThat(heading).as("the job's options section '### Options' in %s", readme).isNotNegative();
         List<String> tableRows =
-                Files.readAllLines(readme, StandardCharsets.UTF_8).stream()
+                lines.subList(heading + 1, lines.size()).stream()
+                        .dropWhile(line -> !line.startsWith("|"))
+                        .takeWhile(line -> line.startsWith("|"))
                         .filter(line -> line.startsWith("| `--"))
                         .collect(Collectors.toList());
         List<String> expected = JobConfig.OPTIONS.stream().map(ReadmeOptionsTest::row).collect(Collectors.toList());

@@ -46,6 +46,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -247,7 +248,7 @@ class KafkaBoundaryITCase {
             client.getJobExecutionResult().get(FAILS_WITHIN_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             return e.getCause();
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             client.cancel().get();
             throw new AssertionError("the job did not fail within " + FAILS_WITHIN_SECONDS + " s", e);
         }
