@@ -4,8 +4,13 @@ import io.exactlyonce.delta.sink.DeltaSink;
 import io.exactlyonce.job.config.JobConfig;
 import io.exactlyonce.job.dedup.DedupOperator;
 import io.exactlyonce.job.dedup.OrderIdKey;
+import io.exactlyonce.job.kafka.CheckedKafkaSource;
+import io.exactlyonce.job.kafka.CommittedStartGuard;
+import io.exactlyonce.job.kafka.KafkaOffsetRangeCheck;
 import io.exactlyonce.job.kafka.KafkaRecord;
 import io.exactlyonce.job.kafka.KafkaRecordDeserializer;
+import io.exactlyonce.job.kafka.LostRecordsPolicy;
+import io.exactlyonce.job.kafka.StartingOffsets;
 import io.exactlyonce.job.parse.ParseOperator;
 import io.exactlyonce.job.stats.BatchStats;
 import io.exactlyonce.job.stats.MetricsOperator;
@@ -22,7 +27,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import java.util.Properties;
 
 /**
  * Wires the job graph: KafkaSource → parse (dead letters to a side output) → keyBy(order_id) →
@@ -105,32 +110,35 @@ public final class OrdersPipeline {
                 .allowRewind(config.allowRewind());
     }
 
-    static KafkaSource<KafkaRecord> kafkaSource(JobConfig config) {
+    /**
+     * Flink's KafkaSource reading with the job's consumer properties (read_committed, the options'
+     * servers and group), the starting offsets of {@link StartingOffsets} ({@code auto.offset.reset=none})
+     * and the checks of {@link CheckedKafkaSource} around it.
+     */
+    static CheckedKafkaSource<KafkaRecord> kafkaSource(JobConfig config) {
+        Properties consumer = config.kafkaConsumerProperties();
         KafkaSourceBuilder<KafkaRecord> builder =
                 KafkaSource.<KafkaRecord>builder()
+                        .setProperties(consumer)
                         .setBootstrapServers(config.bootstrapServers())
-                        .setTopics(config.topics())
                         .setGroupId(config.groupId())
+                        .setTopics(config.topics())
                         .setDeserializer(new KafkaRecordDeserializer())
-                        .setProperties(config.kafkaProperties())
-                        .setStartingOffsets(startingOffsets(config));
+                        .setStartingOffsets(StartingOffsets.of(config.startingOffsets(), startingTimestamp(config)));
         if (config.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
-        return builder.build();
+        return new CheckedKafkaSource<>(
+                builder.build(),
+                new LostRecordsPolicy(new KafkaOffsetRangeCheck(consumer), config.acceptLostKafkaRecords()),
+                new CommittedStartGuard(
+                        config.tablePath(),
+                        config.groupId(),
+                        config.startingOffsets().equals("committed"),
+                        config.acceptCommittedOffsetsGap()));
     }
 
-    private static OffsetsInitializer startingOffsets(JobConfig config) {
-        String mode = config.startingOffsets();
-        switch (mode) {
-            case "earliest":
-                return OffsetsInitializer.earliest();
-            case "latest":
-                return OffsetsInitializer.latest();
-            case "committed":
-                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-            default:
-                return OffsetsInitializer.timestamp(config.startingTimestampMs());
-        }
+    private static long startingTimestamp(JobConfig config) {
+        return config.startingOffsets().startsWith("timestamp:") ? config.startingTimestampMs() : -1L;
     }
 }

@@ -32,6 +32,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                                         .build())
                         .setConfigProp("offsets.topic.replication.factor", "1")
                         .setConfigProp("transaction.state.log.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.min.isr", "1")
                         .setConfigProp("message.max.bytes", Integer.toString(4 << 20))
                         .setConfigProp("group.initial.rebalance.delay.ms", "0")
                         .build();

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
@@ -27,6 +28,7 @@ import java.util.stream.Collectors;
 public final class JobConfig implements Serializable {
 
     private static final long serialVersionUID = 1L;
+    private static final String READ_COMMITTED = "read_committed";
 
     public static final List<JobOption> OPTIONS =
             List.of(
@@ -36,9 +38,9 @@ public final class JobConfig implements Serializable {
                     JobOption.optional("dead-letter-path", "<table-path>_dead_letters", "Delta table of malformed records"),
                     JobOption.optional("metrics-path", "<table-path>_metrics", "Delta table with one row per committed checkpoint"),
                     JobOption.optional("group-id", "orders-to-delta", "Kafka consumer group (offsets committed to Kafka are for monitoring only)"),
-                    JobOption.optional("starting-offsets", "committed", "committed (fallback earliest) | earliest | latest | timestamp:<epoch-ms>; used only without restored state"),
+                    JobOption.optional("starting-offsets", "committed", "committed (fallback earliest) | earliest | latest | timestamp:<epoch-ms>; used only without restored state (committed against a table with data needs --accept-committed-offsets-gap)"),
                     JobOption.optional("bounded", "false", "stop at the offsets that are latest at start (backfills, tests)"),
-                    JobOption.optional("kafka-properties-file", null, "extra Kafka client properties (SASL/SSL)"),
+                    JobOption.optional("kafka-properties-file", null, "extra Kafka client properties (SASL/SSL); must not set bootstrap.servers, group.id, isolation.level or auto.offset.reset differently"),
                     JobOption.optional("checkpoint-interval-ms", "10000", "checkpoint interval; rows become visible in the table at each checkpoint"),
                     JobOption.optional("checkpoint-dir", "file:///tmp/exactly-once-delta/checkpoints", "checkpoint storage (retained on cancellation)"),
                     JobOption.optional("state-backend", "rocksdb", "rocksdb (incremental checkpoints) | hashmap"),
@@ -49,6 +51,9 @@ public final class JobConfig implements Serializable {
                     JobOption.optional("restart-attempts", "10", "restarts before the job fails (exponential backoff 1 s to 60 s)"),
                     JobOption.optional("uid-prefix", "orders", "prefix of all operator uids; keep it across upgrades"),
                     JobOption.optional("allow-rewind", "false", "accept restoring a savepoint older than the tables (see the sink's allowRewind)"),
+                    JobOption.optional("accept-lost-kafka-records", "false", "resume at the earliest available offset when Kafka no longer holds the offset to continue from (retention, deleteRecords, recreated topic), logging each lost range; default: fail"),
+                    JobOption.optional("accept-committed-offsets-gap", "false", "allow a start without restored state from committed offsets against a table with data (may skip the records of a checkpoint whose Delta commit failed)"),
+                    JobOption.optional("restore-from", null, "checkpoint or savepoint to restore, for embedded runs (deploy/run-local.sh); on a cluster use flink run -s"),
                     JobOption.optional("fail-after-records", "-1", "testing: fail one task once after this many records (-1 = never)"));
 
     private final Map<String, String> values;
@@ -114,6 +119,8 @@ public final class JobConfig implements Serializable {
         startingOffsets();
         bool("bounded");
         bool("allow-rewind");
+        bool("accept-lost-kafka-records");
+        bool("accept-committed-offsets-gap");
         positiveLong("checkpoint-interval-ms");
         positiveLong("dedup-ttl-days");
         positiveLong("max-record-bytes");
@@ -126,7 +133,7 @@ public final class JobConfig implements Serializable {
             throw new InvalidOptionException("state-backend", "must be rocksdb or hashmap, was '" + backend + "'");
         }
         if (values.containsKey("kafka-properties-file")) {
-            kafkaProperties();
+            checkKafkaPropertiesConflicts(kafkaProperties());
         }
         if (deadLetterPath().equals(tablePath()) || metricsPath().equals(tablePath())
                 || deadLetterPath().equals(metricsPath())) {
@@ -208,6 +215,55 @@ public final class JobConfig implements Serializable {
         return props;
     }
 
+    /**
+     * The Kafka consumer properties of the job: the {@code kafka-properties-file} ones, the bootstrap
+     * servers and group id of the options, and {@code isolation.level=read_committed} (records of
+     * aborted transactions never become rows). Validation refuses a file that sets any of them
+     * differently.
+     */
+    public Properties kafkaConsumerProperties() {
+        Properties props = kafkaProperties();
+        props.setProperty("bootstrap.servers", bootstrapServers());
+        props.setProperty("group.id", groupId());
+        props.setProperty("isolation.level", READ_COMMITTED);
+        return props;
+    }
+
+    public boolean acceptLostKafkaRecords() {
+        return bool("accept-lost-kafka-records");
+    }
+
+    public boolean acceptCommittedOffsetsGap() {
+        return bool("accept-committed-offsets-gap");
+    }
+
+    /** A Kafka property in the file must not silently replace what an option or the job sets. */
+    private void checkKafkaPropertiesConflicts(Properties file) {
+        conflict(file, "bootstrap.servers", "'--bootstrap-servers'", bootstrapServers());
+        conflict(file, "group.id", "'--group-id'", groupId());
+        conflict(file, "isolation.level",
+                "the job's setting (records of aborted Kafka transactions must never become rows)", READ_COMMITTED);
+        String reset = file.getProperty("auto.offset.reset");
+        if (reset != null) {
+            throw new InvalidOptionException("kafka-properties-file",
+                    "sets auto.offset.reset=" + reset.trim() + ", which conflicts with the job's auto.offset.reset=none"
+                            + " (offsets Kafka no longer holds fail the job instead of jumping silently; see"
+                            + " '--accept-lost-kafka-records' and '--starting-offsets'). Remove it from the file.");
+        }
+    }
+
+    private static void conflict(Properties file, String property, String owner, String value) {
+        String inFile = file.getProperty(property);
+        boolean same = inFile != null
+                && (property.equals("isolation.level") ? inFile.trim().equalsIgnoreCase(value) : inFile.trim().equals(value));
+        if (inFile != null && !same) {
+            throw new InvalidOptionException("kafka-properties-file",
+                    "sets " + property + "=" + inFile.trim() + ", which conflicts with " + property + "=" + value
+                            + " from " + owner + ". Remove it from the file"
+                            + (owner.startsWith("'") ? " or give both the same value." : "."));
+        }
+    }
+
     public long checkpointIntervalMs() {
         return positiveLong("checkpoint-interval-ms");
     }
@@ -250,6 +306,11 @@ public final class JobConfig implements Serializable {
 
     public boolean allowRewind() {
         return bool("allow-rewind");
+    }
+
+    /** The checkpoint or savepoint an embedded run restores, if any. */
+    public Optional<String> restoreFrom() {
+        return Optional.ofNullable(get("restore-from"));
     }
 
     public long failAfterRecords() {

@@ -22,7 +22,9 @@ import java.util.Properties;
 /**
  * What a Kafka topic holds, classified the way the job classifies it: for every record up to the
  * end offsets at the time of reading, either the order id it carries or that it is malformed. Reads
- * with a plain consumer (no group, no offset commits), so it never disturbs the job.
+ * with a plain consumer (no group, no offset commits), so it never disturbs the job, and like the job
+ * with {@code isolation.level=read_committed}: records of aborted transactions are not counted, and
+ * the end offsets read are the last stable offsets.
  */
 public final class KafkaTopicSnapshot {
 
@@ -45,6 +47,8 @@ public final class KafkaTopicSnapshot {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // the job reads read_committed: records of aborted transactions are not in the topic for it
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Math.max(1 << 20, 2 * maxRecordBytes)));
         if (topics.size() != 1) {

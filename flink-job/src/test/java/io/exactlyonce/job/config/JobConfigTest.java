@@ -110,6 +110,8 @@ class JobConfigTest {
         assertThat(config.allowRewind()).isFalse();
         assertThat(config.failAfterRecords()).isEqualTo(-1L);
         assertThat(config.kafkaProperties()).isEmpty();
+        assertThat(config.acceptLostKafkaRecords()).isFalse();
+        assertThat(config.acceptCommittedOffsetsGap()).isFalse();
     }
 
     @Test
@@ -251,6 +253,72 @@ class JobConfigTest {
         assertThat(props).hasSize(2);
         assertThat(props.getProperty("security.protocol")).isEqualTo("SASL_SSL");
         assertThat(props.getProperty("sasl.mechanism")).isEqualTo("PLAIN");
+    }
+
+    @Test
+    void consumerPropertiesReadCommittedWithTheOptionsServersAndGroup() throws IOException {
+        Path file = writeProperties("kafka.properties", "security.protocol=SASL_SSL");
+
+        Properties props =
+                JobConfig.fromArgs(args("--kafka-properties-file", file.toString(), "--group-id", "g1"))
+                        .kafkaConsumerProperties();
+
+        assertThat(props.getProperty("isolation.level")).isEqualTo("read_committed");
+        assertThat(props.getProperty("bootstrap.servers")).isEqualTo("localhost:9092");
+        assertThat(props.getProperty("group.id")).isEqualTo("g1");
+        assertThat(props.getProperty("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(JobConfig.fromArgs(REQUIRED).kafkaConsumerProperties().getProperty("isolation.level"))
+                .isEqualTo("read_committed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "bootstrap.servers=other:9092|'--bootstrap-servers'|bootstrap.servers=localhost:9092",
+        "group.id=someone-else|'--group-id'|group.id=orders-to-delta",
+        "isolation.level=read_uncommitted|isolation.level=read_committed|aborted Kafka transactions",
+        "auto.offset.reset=earliest|auto.offset.reset=none|'--accept-lost-kafka-records'",
+    })
+    void kafkaPropertiesFileMustNotOverrideTheJobsSettings(String testCase) throws IOException {
+        String[] parts = testCase.split("\\|");
+        Path file = writeProperties("kafka.properties", "security.protocol=SSL", parts[0]);
+
+        assertThatThrownBy(() -> JobConfig.fromArgs(args("--kafka-properties-file", file.toString())))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContaining("'--kafka-properties-file'")
+                .hasMessageContaining(parts[0])
+                .hasMessageContaining(parts[1])
+                .hasMessageContaining(parts[2]);
+    }
+
+    @Test
+    void kafkaPropertiesFileMayRepeatTheJobsSettings() throws IOException {
+        Path file =
+                writeProperties(
+                        "kafka.properties",
+                        "bootstrap.servers=localhost:9092",
+                        "group.id=orders-to-delta",
+                        "isolation.level=READ_COMMITTED");
+
+        assertThat(JobConfig.fromArgs(args("--kafka-properties-file", file.toString())).kafkaConsumerProperties())
+                .containsEntry("bootstrap.servers", "localhost:9092")
+                .containsEntry("group.id", "orders-to-delta")
+                .containsEntry("isolation.level", "read_committed");
+    }
+
+    @Test
+    void acceptOptionsAreBooleans() {
+        assertThat(JobConfig.fromArgs(args("--accept-lost-kafka-records", "true")).acceptLostKafkaRecords()).isTrue();
+        assertThat(JobConfig.fromArgs(args("--accept-committed-offsets-gap", "true")).acceptCommittedOffsetsGap())
+                .isTrue();
+        assertInvalid("accept-lost-kafka-records", args("--accept-lost-kafka-records", "yes"));
+        assertInvalid("accept-committed-offsets-gap", args("--accept-committed-offsets-gap", "1"));
+    }
+
+    @Test
+    void restoreFromIsOptional() {
+        assertThat(JobConfig.fromArgs(REQUIRED).restoreFrom()).isEmpty();
+        assertThat(JobConfig.fromArgs(args("--restore-from", "file:///cp/chk-7")).restoreFrom())
+                .contains("file:///cp/chk-7");
     }
 
     @Test
