@@ -31,6 +31,8 @@ import java.time.format.DateTimeParseException;
 public final class OrderParser {
 
     private static final long MICROS_PER_DAY = 86_400_000_000L;
+    private static final Instant FIRST_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LAST_INSTANT = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private final JsonFactory factory = new JsonFactory();
     private final int maxRecordBytes;
@@ -138,6 +140,19 @@ public final class OrderParser {
         if (eventTime == null) {
             return fail("missing event_time");
         }
+        if (eventTime.isBefore(FIRST_INSTANT) || eventTime.isAfter(LAST_INSTANT)) {
+            return fail("event_time outside the years 0001-9999 that Delta supports: " + abbreviate(eventTime.toString()));
+        }
+        // a JSON escape can carry half a surrogate pair: it has no UTF-8 form, so the table would
+        // store '?' and two different ids would become the same row value
+        String invalid =
+                !isValidUnicode(orderId) ? "order_id"
+                        : customerId != null && !isValidUnicode(customerId) ? "customer_id"
+                        : null;
+        if (invalid != null) {
+            return fail(invalid + " contains an unpaired UTF-16 surrogate (a \\uD800-\\uDFFF escape"
+                    + " without its pair): not valid Unicode");
+        }
         if (currency != null && !isCurrencyCode(currency)) {
             return fail("currency must be 3 upper-case letters, was '" + currency + "'");
         }
@@ -179,6 +194,22 @@ public final class OrderParser {
     private GenericRowData fail(String reason) {
         error = reason;
         return null;
+    }
+
+    /** True unless the text holds a high surrogate without its low half, or a lone low one. */
+    static boolean isValidUnicode(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c)
+                        || i + 1 == s.length()
+                        || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
     }
 
     private static boolean isCurrencyCode(String s) {

@@ -359,4 +359,35 @@ class OrderParserTest {
         assertThat(parser.parse(tiny, "t", 0, 0, 0)).isNull();
         assertThat(parser.error()).contains("more than 2 decimals").hasSizeLessThan(200);
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {"0000-12-31T23:59:59.999999Z", "+10000-01-01T00:00:00Z", "-5000-06-01T00:00:00Z"})
+    void eventTimeOutsideTheYearsDeltaSupportsIsADeadLetter(String eventTime) {
+        assertRejected(orderWithEventTime("\"" + eventTime + "\""), "outside the years 0001-9999");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z"})
+    void eventTimeAtTheEdgesOfTheYearsDeltaSupportsIsAccepted(String eventTime) {
+        assertThat(parse(orderWithEventTime("\"" + eventTime + "\""))).isNotNull();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\\ud800", "a\\udc00", "\\udbff\\u0041", "x\\ud83d"})
+    void anIdWithAnUnpairedSurrogateEscapeIsADeadLetter(String escapedId) {
+        assertRejected(
+                "{\"order_id\":\"" + escapedId + "\",\"event_time\":\"2024-03-01T10:15:30Z\"}",
+                "unpaired UTF-16 surrogate");
+        assertRejected(
+                "{\"order_id\":\"o\",\"customer_id\":\"" + escapedId + "\",\"event_time\":\"2024-03-01T10:15:30Z\"}",
+                "customer_id contains an unpaired");
+    }
+
+    @Test
+    void anIdWithASurrogatePairEscapeIsAccepted() {
+        GenericRowData row = parse("{\"order_id\":\"\\ud83d\\ude00\",\"event_time\":\"2024-03-01T10:15:30Z\"}");
+        assertThat(row).isNotNull();
+        assertThat(row.getString(OrderSchema.ORDER_ID).toString()).isEqualTo("\uD83D\uDE00");
+    }
 }
