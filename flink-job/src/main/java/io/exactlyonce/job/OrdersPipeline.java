@@ -61,7 +61,8 @@ public final class OrdersPipeline {
                 records.transform(
                                 "ParseOrders",
                                 InternalTypeInfo.of(OrderSchema.ORDERS),
-                                new ParseOperator(config.maxRecordBytes()))
+                                new ParseOperator(
+                                        config.maxRecordBytes(), config.maxOrderIdBytes(), config.deadLetterMaxValueBytes()))
                         .uid(uid + "-parse");
         DataStream<RowData> deadLetters = orders.getSideOutput(ParseOperator.DEAD_LETTERS);
 

@@ -44,6 +44,8 @@ public final class JobConfig implements Serializable {
                     JobOption.optional("state-backend", "rocksdb", "rocksdb (incremental checkpoints) | hashmap"),
                     JobOption.optional("dedup-ttl-days", "7", "how long an order_id is remembered for deduplication"),
                     JobOption.optional("max-record-bytes", "1048576", "larger records go to the dead-letter table"),
+                    JobOption.optional("max-order-id-bytes", "256", "an order_id longer than this (UTF-8) makes the record a dead letter instead of a dedup key"),
+                    JobOption.optional("dead-letter-max-value-bytes", "65536", "a dead letter's raw_value keeps this many bytes; its full length and SHA-256 are kept in columns"),
                     JobOption.optional("parallelism", "0", "job parallelism; 0 = the environment's default"),
                     JobOption.optional("target-file-size-mb", "128", "Parquet target file size"),
                     JobOption.optional("restart-attempts", "10", "restarts before the job fails (exponential backoff 1 s to 60 s)"),
@@ -116,7 +118,9 @@ public final class JobConfig implements Serializable {
         bool("allow-rewind");
         positiveLong("checkpoint-interval-ms");
         positiveLong("dedup-ttl-days");
-        positiveLong("max-record-bytes");
+        maxRecordBytes();
+        maxOrderIdBytes();
+        deadLetterMaxValueBytes();
         positiveLong("target-file-size-mb");
         nonNegativeLong("parallelism");
         nonNegativeLong("restart-attempts");
@@ -225,11 +229,15 @@ public final class JobConfig implements Serializable {
     }
 
     public int maxRecordBytes() {
-        long v = positiveLong("max-record-bytes");
-        if (v > Integer.MAX_VALUE) {
-            throw new InvalidOptionException("max-record-bytes", "must be below 2 GiB");
-        }
-        return (int) v;
+        return positiveInt("max-record-bytes");
+    }
+
+    public int maxOrderIdBytes() {
+        return positiveInt("max-order-id-bytes");
+    }
+
+    public int deadLetterMaxValueBytes() {
+        return positiveInt("dead-letter-max-value-bytes");
     }
 
     public int parallelism() {
@@ -294,6 +302,14 @@ public final class JobConfig implements Serializable {
             throw new InvalidOptionException(key, "must be positive, was " + v);
         }
         return v;
+    }
+
+    private int positiveInt(String key) {
+        long v = positiveLong(key);
+        if (v > Integer.MAX_VALUE) {
+            throw new InvalidOptionException(key, "must be below 2 GiB, was " + v);
+        }
+        return (int) v;
     }
 
     private long nonNegativeLong(String key) {
