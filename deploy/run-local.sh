@@ -3,4 +3,4 @@
 #   deploy/run-local.sh --bootstrap-servers host:9092 --topics orders --table-path /data/orders [...]
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build_job
-run_main io.exactlyonce.job.OrdersJob "$@"
+run_main io.exactlyonce.job.local.LocalJobRunner "$@"

@@ -22,20 +22,24 @@ public final class OrdersJob {
     private OrdersJob() {}
 
     public static void main(String[] args) throws Exception {
-        JobConfig config;
+        JobConfig config = parseOrPrintUsage(args);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        configure(env, config);
+        OrdersPipeline.build(env, config);
+        env.execute("orders-to-delta " + config.topics() + " -> " + config.tablePath());
+    }
+
+    /** The options, or the reason and the usage on stderr and the exception rethrown. */
+    public static JobConfig parseOrPrintUsage(String[] args) {
         try {
-            config = JobConfig.fromArgs(args);
+            return JobConfig.fromArgs(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.err.println();
             System.err.println(JobConfig.usage());
             throw e;
         }
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
-        configure(env, config);
-        OrdersPipeline.build(env, config);
-        env.execute("orders-to-delta " + config.topics() + " -> " + config.tablePath());
     }
 
     /** Checkpointing, state backend and restart settings derived from the options. */
