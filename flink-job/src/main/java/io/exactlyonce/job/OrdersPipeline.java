@@ -2,6 +2,7 @@ package io.exactlyonce.job;
 
 import io.exactlyonce.delta.sink.DeltaSink;
 import io.exactlyonce.job.config.JobConfig;
+import io.exactlyonce.job.dedup.DataTime;
 import io.exactlyonce.job.dedup.DedupOperator;
 import io.exactlyonce.job.dedup.OrderIdKey;
 import io.exactlyonce.job.kafka.KafkaRecord;
@@ -11,7 +12,6 @@ import io.exactlyonce.job.stats.BatchStats;
 import io.exactlyonce.job.stats.MetricsOperator;
 import io.exactlyonce.job.stats.StatsEmitter;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -47,7 +47,7 @@ public final class OrdersPipeline {
             StreamExecutionEnvironment env, JobConfig config, java.util.function.Consumer<DeltaSink.Builder> ordersSink) {
         String uid = config.uidPrefix();
         DataStream<KafkaRecord> records =
-                env.fromSource(kafkaSource(config), WatermarkStrategy.noWatermarks(), "Kafka: " + config.topics())
+                env.fromSource(kafkaSource(config), DataTime.watermarks(), "Kafka: " + config.topics())
                         .uid(uid + "-kafka-source");
         if (config.failAfterRecords() >= 0) {
             records =
