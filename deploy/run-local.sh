@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the job on an embedded Flink (MiniCluster) with the same options as a cluster submission:
 #   deploy/run-local.sh --bootstrap-servers host:9092 --topics orders --table-path /data/orders [...]
+# Every port of the embedded Flink listens on 127.0.0.1 only (see EmbeddedFlink).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build_job
 run_main io.exactlyonce.job.local.LocalJobRunner "$@"

@@ -68,9 +68,9 @@ public final class OrderSchema {
     /**
      * The dead-letter table. {@code raw_value} is the record's value cut to {@code
      * --dead-letter-max-value-bytes}; {@code raw_value_length} and {@code raw_value_sha256} (lower-case
-     * hex) describe the whole value (all three null for a tombstone). The last two columns were added
-     * in 0.2: a dead-letter table written by an earlier version does not match and the job refuses to
-     * start on it (see the README, "Upgrading").
+     * hex) describe the whole value (all three null for a tombstone). The last two columns are new: a
+     * dead-letter table written by an earlier build does not match and the job refuses to
+     * start on it (see the README, "Upgrading from an earlier build").
      */
     public static final RowType DEAD_LETTERS =
             row(

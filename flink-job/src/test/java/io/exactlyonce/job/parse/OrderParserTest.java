@@ -11,11 +11,13 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** Tests for {@link OrderParser}. */
 class OrderParserTest {
@@ -409,12 +411,11 @@ class OrderParserTest {
         };
         for (String amount : amounts) {
             byte[] json = bytes("{\"order_id\":\"o-1\",\"amount\":" + amount + ",\"event_time\":\"2024-03-01T10:15:30Z\"}");
-            long start = System.nanoTime();
-            GenericRowData row = big.parse(json, TOPIC, PARTITION, OFFSET, KAFKA_TS);
-            long millis = (System.nanoTime() - start) / 1_000_000;
+            // linear work over 1 MB takes milliseconds; the quadratic paths take seconds to minutes
+            GenericRowData row = assertTimeoutPreemptively(
+                    Duration.ofSeconds(1), () -> big.parse(json, TOPIC, PARTITION, OFFSET, KAFKA_TS), amount.substring(0, 10));
             assertThat(row).as(amount.substring(0, 10)).isNull();
             assertThat(big.error()).as(amount.substring(0, 10)).hasSizeLessThan(600);
-            assertThat(millis).as("parse time of %s... in ms", amount.substring(0, 10)).isLessThan(500);
         }
         assertThat(big.parse(bytes("{\"order_id\":\"o-1\",\"amount\":\"" + digits + "\",\"event_time\":\"2024-03-01T10:15:30Z\"}"),
                 TOPIC, PARTITION, OFFSET, KAFKA_TS)).isNull();
