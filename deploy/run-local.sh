@@ -5,6 +5,7 @@
 #   deploy/run-local.sh ... --restore-from file:///tmp/exactly-once-delta/checkpoints/<job id>/chk-<n>
 # A start without it from committed offsets ('--starting-offsets committed', the default) against a table
 # that already has data is refused (see README, "The Kafka boundary").
+# Every port of the embedded Flink listens on 127.0.0.1 only (see EmbeddedFlink).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build_job
-run_main io.exactlyonce.job.OrdersJob "$@"
+run_main io.exactlyonce.job.local.LocalJobRunner "$@"

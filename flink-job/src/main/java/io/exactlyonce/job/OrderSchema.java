@@ -56,18 +56,36 @@ public final class OrderSchema {
     public static final List<String> ORDERS_PARTITION_COLUMNS = List.of("event_date");
 
     // dead-letter table
+    public static final int DL_RAW_VALUE = 0;
+    public static final int DL_ERROR = 1;
+    public static final int DL_KAFKA_TOPIC = 2;
+    public static final int DL_KAFKA_PARTITION = 3;
+    public static final int DL_KAFKA_OFFSET = 4;
+    public static final int DL_KAFKA_TIMESTAMP = 5;
+    public static final int DL_RAW_VALUE_LENGTH = 6;
+    public static final int DL_RAW_VALUE_SHA256 = 7;
+
+    /**
+     * The dead-letter table. {@code raw_value} is the record's value cut to {@code
+     * --dead-letter-max-value-bytes}; {@code raw_value_length} and {@code raw_value_sha256} (lower-case
+     * hex) describe the whole value (all three null for a tombstone). The last two columns are new: a
+     * dead-letter table written by an earlier build does not match and the job refuses to
+     * start on it (see the README, "Upgrading from an earlier build").
+     */
     public static final RowType DEAD_LETTERS =
             row(
                     new String[] {
                         "raw_value", "error", "_kafka_topic", "_kafka_partition", "_kafka_offset",
-                        "_kafka_timestamp"
+                        "_kafka_timestamp", "raw_value_length", "raw_value_sha256"
                     },
                     new VarBinaryType(true, VarBinaryType.MAX_LENGTH),
                     new VarCharType(false, VarCharType.MAX_LENGTH),
                     new VarCharType(false, VarCharType.MAX_LENGTH),
                     new IntType(false),
                     new BigIntType(false),
-                    new LocalZonedTimestampType(false, 3));
+                    new LocalZonedTimestampType(false, 3),
+                    new BigIntType(true),
+                    new VarCharType(true, VarCharType.MAX_LENGTH));
 
     // metrics table
     public static final RowType METRICS =

@@ -23,21 +23,24 @@ public final class OrdersJob {
     private OrdersJob() {}
 
     public static void main(String[] args) throws Exception {
-        JobConfig config;
+        JobConfig config = parseOrPrintUsage(args);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        configure(env, config);
+        OrdersPipeline.build(env, config);
+        env.execute("orders-to-delta " + config.topics() + " -> " + config.tablePath());
+    }
+
+    /** The options, or the reason and the usage on stderr and the exception rethrown. */
+    public static JobConfig parseOrPrintUsage(String[] args) {
         try {
-            config = JobConfig.fromArgs(args);
+            return JobConfig.fromArgs(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.err.println();
             System.err.println(JobConfig.usage());
             throw e;
         }
-        Configuration conf = flinkConfiguration(config);
-        config.restoreFrom().ifPresent(path -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        configure(env, config);
-        OrdersPipeline.build(env, config);
-        env.execute("orders-to-delta " + config.topics() + " -> " + config.tablePath());
     }
 
     /** Checkpointing, state backend and restart settings derived from the options. */
@@ -46,6 +49,7 @@ public final class OrdersJob {
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(config.checkpointIntervalMs()));
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
+        config.restoreFrom().ifPresent(path -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path));
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);

@@ -2,6 +2,7 @@ package io.exactlyonce.job;
 
 import io.exactlyonce.delta.sink.DeltaSink;
 import io.exactlyonce.job.config.JobConfig;
+import io.exactlyonce.job.dedup.DataTime;
 import io.exactlyonce.job.dedup.DedupOperator;
 import io.exactlyonce.job.dedup.OrderIdKey;
 import io.exactlyonce.job.kafka.CheckedKafkaSource;
@@ -16,7 +17,6 @@ import io.exactlyonce.job.stats.BatchStats;
 import io.exactlyonce.job.stats.MetricsOperator;
 import io.exactlyonce.job.stats.StatsEmitter;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -52,7 +52,7 @@ public final class OrdersPipeline {
             StreamExecutionEnvironment env, JobConfig config, java.util.function.Consumer<DeltaSink.Builder> ordersSink) {
         String uid = config.uidPrefix();
         DataStream<KafkaRecord> records =
-                env.fromSource(kafkaSource(config), WatermarkStrategy.noWatermarks(), "Kafka: " + config.topics())
+                env.fromSource(kafkaSource(config), DataTime.watermarks(), "Kafka: " + config.topics())
                         .uid(uid + "-kafka-source");
         if (config.failAfterRecords() >= 0) {
             records =
@@ -66,7 +66,8 @@ public final class OrdersPipeline {
                 records.transform(
                                 "ParseOrders",
                                 InternalTypeInfo.of(OrderSchema.ORDERS),
-                                new ParseOperator(config.maxRecordBytes()))
+                                new ParseOperator(
+                                        config.maxRecordBytes(), config.maxOrderIdBytes(), config.deadLetterMaxValueBytes()))
                         .uid(uid + "-parse");
         DataStream<RowData> deadLetters = orders.getSideOutput(ParseOperator.DEAD_LETTERS);
 
@@ -107,7 +108,8 @@ public final class OrdersPipeline {
                 .tablePath(path)
                 .uidPrefix(uid)
                 .targetFileSizeBytes(config.targetFileSizeBytes())
-                .allowRewind(config.allowRewind());
+                .allowRewind(config.allowRewind())
+                .skipCheckpointsOnRestore(config.skipCheckpointsOnRestore());
     }
 
     /**

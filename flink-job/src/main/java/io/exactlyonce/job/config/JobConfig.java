@@ -46,11 +46,14 @@ public final class JobConfig implements Serializable {
                     JobOption.optional("state-backend", "rocksdb", "rocksdb (incremental checkpoints) | hashmap"),
                     JobOption.optional("dedup-ttl-days", "7", "how long an order_id is remembered for deduplication"),
                     JobOption.optional("max-record-bytes", "1048576", "larger records go to the dead-letter table"),
+                    JobOption.optional("max-order-id-bytes", "256", "an order_id longer than this (UTF-8) makes the record a dead letter instead of a dedup key"),
+                    JobOption.optional("dead-letter-max-value-bytes", "65536", "a dead letter's raw_value keeps this many bytes; its full length and SHA-256 are kept in columns"),
                     JobOption.optional("parallelism", "0", "job parallelism; 0 = the environment's default"),
                     JobOption.optional("target-file-size-mb", "128", "Parquet target file size"),
                     JobOption.optional("restart-attempts", "10", "restarts before the job fails (exponential backoff 1 s to 60 s)"),
                     JobOption.optional("uid-prefix", "orders", "prefix of all operator uids; keep it across upgrades"),
                     JobOption.optional("allow-rewind", "false", "accept restoring a savepoint older than the tables (see the sink's allowRewind)"),
+                    JobOption.optional("skip-checkpoints-on-restore", null, "comma-separated checkpoint ids whose pending commits a restore skips if they cannot be committed, recording their files under <table>/_quarantine (see the sink's skipCheckpointsOnRestore)"),
                     JobOption.optional("accept-lost-kafka-records", "false", "resume at the earliest available offset when Kafka no longer holds the offset to continue from (retention, deleteRecords, recreated topic), logging each lost range; default: fail"),
                     JobOption.optional("accept-committed-offsets-gap", "false", "allow a start without restored state from committed offsets against a table with data (may skip the records of a checkpoint whose Delta commit failed)"),
                     JobOption.optional("restore-from", null, "checkpoint or savepoint to restore, for embedded runs (deploy/run-local.sh); on a cluster use flink run -s"),
@@ -119,11 +122,14 @@ public final class JobConfig implements Serializable {
         startingOffsets();
         bool("bounded");
         bool("allow-rewind");
+        skipCheckpointsOnRestore();
         bool("accept-lost-kafka-records");
         bool("accept-committed-offsets-gap");
         positiveLong("checkpoint-interval-ms");
         positiveLong("dedup-ttl-days");
-        positiveLong("max-record-bytes");
+        maxRecordBytes();
+        maxOrderIdBytes();
+        deadLetterMaxValueBytes();
         positiveLong("target-file-size-mb");
         nonNegativeLong("parallelism");
         nonNegativeLong("restart-attempts");
@@ -281,11 +287,15 @@ public final class JobConfig implements Serializable {
     }
 
     public int maxRecordBytes() {
-        long v = positiveLong("max-record-bytes");
-        if (v > Integer.MAX_VALUE) {
-            throw new InvalidOptionException("max-record-bytes", "must be below 2 GiB");
-        }
-        return (int) v;
+        return positiveInt("max-record-bytes");
+    }
+
+    public int maxOrderIdBytes() {
+        return positiveInt("max-order-id-bytes");
+    }
+
+    public int deadLetterMaxValueBytes() {
+        return positiveInt("dead-letter-max-value-bytes");
     }
 
     public int parallelism() {
@@ -302,6 +312,29 @@ public final class JobConfig implements Serializable {
 
     public String uidPrefix() {
         return get("uid-prefix");
+    }
+
+    /** Checkpoint ids to skip on restore if they cannot be committed; empty by default. */
+    public java.util.Set<Long> skipCheckpointsOnRestore() {
+        String v = values.get("skip-checkpoints-on-restore");
+        java.util.Set<Long> ids = new java.util.TreeSet<>();
+        if (v == null || v.isBlank()) {
+            return ids;
+        }
+        for (String part : v.split(",")) {
+            try {
+                long id = Long.parseLong(part.trim());
+                if (id <= 0) {
+                    throw new NumberFormatException();
+                }
+                ids.add(id);
+            } catch (NumberFormatException e) {
+                throw new InvalidOptionException(
+                        "skip-checkpoints-on-restore",
+                        "must list positive checkpoint ids separated by commas (the id a failed commit names), was '" + v + "'");
+            }
+        }
+        return ids;
     }
 
     public boolean allowRewind() {
@@ -355,6 +388,14 @@ public final class JobConfig implements Serializable {
             throw new InvalidOptionException(key, "must be positive, was " + v);
         }
         return v;
+    }
+
+    private int positiveInt(String key) {
+        long v = positiveLong(key);
+        if (v > Integer.MAX_VALUE) {
+            throw new InvalidOptionException(key, "must be below 2 GiB, was " + v);
+        }
+        return (int) v;
     }
 
     private long nonNegativeLong(String key) {

@@ -7,40 +7,85 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.BooleanSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.TimestampData;
 
 import java.time.Duration;
+import java.util.stream.Stream;
 
 /**
- * Keyed by {@code order_id}: the first occurrence of an id passes, later ones are dropped and
- * counted ({@code duplicatesDropped} metric and the metrics table). The "seen" flag lives in keyed
- * {@link ValueState} with a TTL (an id seen again after the TTL passes again); it is checkpointed
- * together with the Kafka offsets, so after a failure both rewind together and a replayed record is
- * neither lost nor passed twice.
+ * Keyed by {@code order_id}: the first occurrence of an id passes, later ones within the window are
+ * dropped and counted ({@code duplicatesDropped} metric and the metrics table).
+ *
+ * <p><b>The window is data time, not wall-clock time.</b> The state of an id is the Kafka timestamp
+ * of its first occurrence. A later record with the same id is a duplicate while its Kafka timestamp
+ * is less than first-seen + TTL; an event-time timer at first-seen + TTL forgets the id once the
+ * watermark (the Kafka timestamps the source has read, see {@link DataTime}) passes it. Nothing here
+ * reads the clock, so downtime, a slow backlog or a restore from an old savepoint do not shorten the
+ * window: an id stays remembered until the data has moved on by the TTL. Forgotten ids are counted in
+ * the {@code idsExpired} metric (by the timer, or by a record that arrives past the window before the
+ * watermark got there).
+ *
+ * <p>The end-of-input watermark (end of a bounded run, {@code stop --drain}) does not fire the
+ * expiry timers: a savepoint taken then still remembers every id.
+ *
+ * <p>Upgrades: a savepoint of an earlier build holds a {@code seen} flag per id with a
+ * processing-time TTL. When such state is restored, an id found there counts as seen (its duplicate
+ * is dropped and the id moves to the new state, first seen at that duplicate's timestamp); the old
+ * entries expire on their old wall-clock TTL. That lookup costs one extra state read per new id and
+ * only happens in a job restored from such a savepoint.
+ *
+ * <p>State and offsets are in the same checkpoint, so after a failure both rewind together and a
+ * replayed record is neither lost nor passed twice.
  */
-public final class DedupOperator extends StatsCountingOperator<RowData> {
+public final class DedupOperator extends StatsCountingOperator<RowData>
+        implements Triggerable<String, VoidNamespace> {
 
     private static final long serialVersionUID = 1L;
 
-    /** Name of the keyed state; part of the savepoint format (state-tools read it). */
-    public static final String SEEN_STATE = "seen";
+    /** Keyed state: Kafka timestamp (ms) of an id's first occurrence. Part of the savepoint format. */
+    public static final String FIRST_SEEN_STATE = "first-seen";
 
+    /** Timer service of the expiry timers. Part of the savepoint format. */
+    public static final String EXPIRY_TIMERS = "dedup-expiry";
+
+    /** Keyed state of earlier builds: a "seen" flag with a processing-time TTL. */
+    public static final String LEGACY_SEEN_STATE = "seen";
+
+    private final long ttlMillis;
     private final Duration ttl;
-    private transient ValueState<Boolean> seen;
+    private transient ValueState<Long> firstSeen;
+    private transient ValueState<Boolean> legacySeen;
+    private transient InternalTimerService<VoidNamespace> expiry;
     private transient Counter duplicates;
+    private transient Counter expired;
 
     public DedupOperator(Duration ttl) {
         this.ttl = ttl;
+        this.ttlMillis = ttl.toMillis();
     }
 
-    /** The keyed state's descriptor, with its TTL. */
-    public static ValueStateDescriptor<Boolean> seenDescriptor(Duration ttl) {
+    /** The descriptor of the keyed state. */
+    public static ValueStateDescriptor<Long> firstSeenDescriptor() {
+        return new ValueStateDescriptor<>(FIRST_SEEN_STATE, LongSerializer.INSTANCE);
+    }
+
+    /** The descriptor of the earlier builds' state, exactly as they registered it. */
+    public static ValueStateDescriptor<Boolean> legacySeenDescriptor(Duration ttl) {
         ValueStateDescriptor<Boolean> descriptor =
-                new ValueStateDescriptor<>(SEEN_STATE, BooleanSerializer.INSTANCE);
+                new ValueStateDescriptor<>(LEGACY_SEEN_STATE, BooleanSerializer.INSTANCE);
         descriptor.enableTimeToLive(
                 StateTtlConfig.newBuilder(ttl)
                         .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
@@ -50,21 +95,50 @@ public final class DedupOperator extends StatsCountingOperator<RowData> {
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        firstSeen = context.getKeyedStateStore().getState(firstSeenDescriptor());
+        if (context.isRestored() && hasLegacyState()) {
+            legacySeen = context.getKeyedStateStore().getState(legacySeenDescriptor(ttl));
+            LOG.info("Restored dedup state of an earlier build ('{}'): ids found there count as seen",
+                    LEGACY_SEEN_STATE);
+        }
+    }
+
+    private boolean hasLegacyState() {
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        try (Stream<String> keys = backend.getKeys(LEGACY_SEEN_STATE, VoidNamespace.INSTANCE)) {
+            return keys.findAny().isPresent();
+        }
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
-        seen = getRuntimeContext().getState(seenDescriptor(ttl));
+        expiry = getInternalTimerService(EXPIRY_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         duplicates = getMetricGroup().counter("duplicatesDropped");
+        expired = getMetricGroup().counter("idsExpired");
     }
 
     @Override
     public void processElement(StreamRecord<RowData> element) throws Exception {
-        if (seen.value() != null) {
-            stats().duplicates++;
-            duplicates.inc();
+        RowData row = element.getValue();
+        long kafkaTimestamp = row.getTimestamp(OrderSchema.KAFKA_TIMESTAMP, 3).getMillisecond();
+        Long first = firstSeen.value();
+        if (first != null) {
+            if (kafkaTimestamp - first < ttlMillis) {
+                dropDuplicate();
+                return;
+            }
+            // past the window in data time before the watermark got there: a new first occurrence
+            expired.inc();
+        } else if (legacySeen != null && legacySeen.value() != null) {
+            legacySeen.clear();
+            remember(kafkaTimestamp);
+            dropDuplicate();
             return;
         }
-        seen.update(Boolean.TRUE);
-        RowData row = element.getValue();
+        remember(kafkaTimestamp);
         DecimalData amount =
                 row.isNullAt(OrderSchema.AMOUNT)
                         ? null
@@ -75,5 +149,48 @@ public final class DedupOperator extends StatsCountingOperator<RowData> {
                         amount == null ? null : amount.toBigDecimal(),
                         eventTime.getMillisecond() * 1000L + eventTime.getNanoOfMillisecond() / 1000);
         output.collect(element);
+    }
+
+    private void remember(long kafkaTimestamp) throws Exception {
+        firstSeen.update(kafkaTimestamp);
+        expiry.registerEventTimeTimer(VoidNamespace.INSTANCE, expiresAt(kafkaTimestamp));
+    }
+
+    private long expiresAt(long firstSeenMillis) {
+        long at = firstSeenMillis + ttlMillis;
+        return at < firstSeenMillis ? Long.MAX_VALUE - 1 : at; // a hostile timestamp near Long.MAX_VALUE
+    }
+
+    private void dropDuplicate() {
+        stats().duplicates++;
+        duplicates.inc();
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        Long first = firstSeen.value();
+        // a later first occurrence (re-admitted past the window) has its own, later timer
+        if (first != null && expiresAt(first) <= timer.getTimestamp()) {
+            firstSeen.clear();
+            expired.inc();
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+        // no processing-time timers
+    }
+
+    /**
+     * Forwards every watermark, but the end-of-input one ({@code Long.MAX_VALUE}, end of a bounded
+     * run or {@code stop --drain}) does not fire the expiry timers: a drained savepoint keeps every id.
+     */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (mark.getTimestamp() == Long.MAX_VALUE) {
+            output.emitWatermark(mark);
+            return;
+        }
+        super.processWatermark(mark);
     }
 }

@@ -4,6 +4,7 @@ import io.exactlyonce.delta.sink.read.DeltaTableScanner;
 import io.exactlyonce.job.OrdersJob;
 import io.exactlyonce.job.OrdersPipeline;
 import io.exactlyonce.job.config.JobConfig;
+import io.exactlyonce.job.local.EmbeddedFlink;
 import io.exactlyonce.job.reconcile.ReconcileReport;
 import io.exactlyonce.job.reconcile.ReconcileTool;
 
@@ -94,9 +95,7 @@ public final class DemoRunner {
             job.put("restart-attempts", "3");
             JobConfig config = JobConfig.fromMap(job);
 
-            Configuration flink = OrdersJob.flinkConfiguration(config);
-            flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-            flink.set(RestOptions.ADDRESS, "127.0.0.1");
+            Configuration flink = EmbeddedFlink.loopbackOnly(OrdersJob.flinkConfiguration(config));
             flink.set(RestOptions.PORT, Integer.parseInt(options.get("web-ui-port")));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             OrdersJob.configure(env, config);
@@ -105,7 +104,7 @@ public final class DemoRunner {
             long jobStart = System.nanoTime();
             JobClient client = env.executeAsync("orders-to-delta demo");
             out.println("Flink log: " + System.getProperty("java.io.tmpdir") + "/exactly-once-delta/flink-local.log");
-            out.println("Flink Web UI: http://127.0.0.1:" + options.get("web-ui-port")
+            out.println("Flink Web UI: http://" + EmbeddedFlink.LOOPBACK + ":" + options.get("web-ui-port")
                     + "   (job " + client.getJobID() + ")");
             JobStatus status = awaitWithProgress(client, config, produced.records, out);
             double jobSeconds = seconds(jobStart);

@@ -24,7 +24,14 @@ import java.time.format.DateTimeParseException;
  * required non-empty string; {@code customer_id} an optional string; {@code amount} an optional
  * number (or numeric string) with at most 2 decimals and 16 integer digits; {@code currency} an
  * optional 3-letter upper-case code; {@code event_time} a required ISO-8601 instant. Unknown fields
- * are ignored. The lineage columns come from the Kafka record, and {@code event_date} is the UTC
+ * are ignored.
+ *
+ * <p>Hostile input costs linear time and bounded memory: lengths are checked before any
+ * super-linear work. An {@code order_id} longer than {@code maxOrderIdBytes} (UTF-8) is refused
+ * before it becomes a key in the dedup state and a value in the table's statistics; an amount whose
+ * text is longer than {@value #MAX_AMOUNT_CHARS} characters is refused before {@link BigDecimal}
+ * parses it (quadratic in the digit count); numbers longer than Jackson's limit (1000 characters)
+ * are refused by the tokenizer; a quoted value in an error message is cut to 64 characters. The lineage columns come from the Kafka record, and {@code event_date} is the UTC
  * date of {@code event_time}: nothing depends on the wall clock, so a replay produces identical
  * rows. Not thread-safe: one instance per task.
  */
@@ -34,13 +41,21 @@ public final class OrderParser {
     private static final Instant FIRST_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant LAST_INSTANT = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
+    /**
+     * Longest amount text looked at: {@code decimal(18,2)} needs at most 20 characters
+     * ("-9999999999999999.99"); the rest is room for leading zeros and exponents.
+     */
+    static final int MAX_AMOUNT_CHARS = 64;
+
     private final JsonFactory factory = new JsonFactory();
     private final int maxRecordBytes;
+    private final int maxOrderIdBytes;
 
     private String error;
 
-    public OrderParser(int maxRecordBytes) {
+    public OrderParser(int maxRecordBytes, int maxOrderIdBytes) {
         this.maxRecordBytes = maxRecordBytes;
+        this.maxOrderIdBytes = maxOrderIdBytes;
     }
 
     /** The reason the last {@link #parse} returned null. */
@@ -76,7 +91,14 @@ public final class OrderParser {
                         if (v != JsonToken.VALUE_STRING) {
                             return fail("order_id must be a string, was " + describe(v));
                         }
+                        if (p.getTextLength() > maxOrderIdBytes) {
+                            // chars <= UTF-8 bytes: longer in chars is longer in bytes, decided without copying
+                            return fail(orderIdTooLong(p.getTextLength() + " characters"));
+                        }
                         orderId = p.getText();
+                        if (orderId.length() * 3L > maxOrderIdBytes && utf8Length(orderId) > maxOrderIdBytes) {
+                            return fail(orderIdTooLong(utf8Length(orderId) + " UTF-8 bytes"));
+                        }
                         break;
                     case "customer_id":
                         if (v == JsonToken.VALUE_NULL) {
@@ -90,13 +112,16 @@ public final class OrderParser {
                     case "amount":
                         if (v == JsonToken.VALUE_NULL) {
                             amount = null;
+                        } else if (isScalarText(v) && p.getTextLength() > MAX_AMOUNT_CHARS) {
+                            return fail("amount of " + p.getTextLength() + " characters does not fit decimal(18,2)"
+                                    + " (at most " + MAX_AMOUNT_CHARS + " characters are read)");
                         } else if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
                             amount = p.getDecimalValue();
                         } else if (v == JsonToken.VALUE_STRING) {
                             try {
                                 amount = new BigDecimal(p.getText());
                             } catch (NumberFormatException e) {
-                                return fail("amount is not a decimal: '" + p.getText() + "'");
+                                return fail("amount is not a decimal: '" + abbreviate(p.getText()) + "'");
                             }
                         } else {
                             return fail("amount must be a number, was " + describe(v));
@@ -118,7 +143,7 @@ public final class OrderParser {
                         try {
                             eventTime = Instant.parse(p.getText());
                         } catch (DateTimeParseException e) {
-                            return fail("event_time is not an ISO-8601 instant: '" + p.getText() + "'");
+                            return fail("event_time is not an ISO-8601 instant: '" + abbreviate(p.getText()) + "'");
                         }
                         break;
                     default:
@@ -154,7 +179,7 @@ public final class OrderParser {
                     + " without its pair): not valid Unicode");
         }
         if (currency != null && !isCurrencyCode(currency)) {
-            return fail("currency must be 3 upper-case letters, was '" + currency + "'");
+            return fail("currency must be 3 upper-case letters, was '" + abbreviate(currency) + "'");
         }
         if (amount != null) {
             // integer digits first: rescaling a huge exponent would be slow or overflow
@@ -212,6 +237,33 @@ public final class OrderParser {
         return true;
     }
 
+    private String orderIdTooLong(String length) {
+        return "order_id of " + length + " exceeds max-order-id-bytes " + maxOrderIdBytes;
+    }
+
+    private static boolean isScalarText(JsonToken v) {
+        return v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT;
+    }
+
+    /** UTF-8 length of a string without encoding it (a lone surrogate counts as the 3 bytes of '?'). */
+    static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
     private static boolean isCurrencyCode(String s) {
         return s.length() == 3
                 && Character.isUpperCase(s.charAt(0))
@@ -253,6 +305,7 @@ public final class OrderParser {
             return "";
         }
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() <= 500 ? line : line.substring(0, 496) + "...";
     }
 }

@@ -8,14 +8,12 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.data.StringData;
-import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.util.OutputTag;
 
 /**
  * Turns Kafka records into order rows; a record that does not parse or validate becomes a
- * dead-letter row (raw value, reason, lineage) on the {@link #DEAD_LETTERS} side output instead of
+ * dead-letter row (raw value cut to a cap with its full length and hash, reason, lineage) on the {@link #DEAD_LETTERS} side output instead of
  * failing the job or being dropped. Counts dead letters per checkpoint for the metrics table and in
  * the {@code deadLetters} metric. Thin Flink glue over {@link OrderParser}.
  */
@@ -27,17 +25,23 @@ public final class ParseOperator extends StatsCountingOperator<KafkaRecord> {
             new OutputTag<>("dead-letters", InternalTypeInfo.of(OrderSchema.DEAD_LETTERS));
 
     private final int maxRecordBytes;
+    private final int maxOrderIdBytes;
+    private final int deadLetterMaxValueBytes;
     private transient OrderParser parser;
+    private transient DeadLetterRows deadLetterRows;
     private transient Counter deadLetters;
 
-    public ParseOperator(int maxRecordBytes) {
+    public ParseOperator(int maxRecordBytes, int maxOrderIdBytes, int deadLetterMaxValueBytes) {
         this.maxRecordBytes = maxRecordBytes;
+        this.maxOrderIdBytes = maxOrderIdBytes;
+        this.deadLetterMaxValueBytes = deadLetterMaxValueBytes;
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        parser = new OrderParser(maxRecordBytes);
+        parser = new OrderParser(maxRecordBytes, maxOrderIdBytes);
+        deadLetterRows = new DeadLetterRows(deadLetterMaxValueBytes);
         deadLetters = getMetricGroup().counter("deadLetters");
     }
 
@@ -58,14 +62,7 @@ public final class ParseOperator extends StatsCountingOperator<KafkaRecord> {
             output.collect(element.replace(row));
             return;
         }
-        GenericRowData dead = new GenericRowData(OrderSchema.DEAD_LETTERS.getFieldCount());
-        dead.setField(0, r.value);
-        dead.setField(1, StringData.fromString(error));
-        dead.setField(2, StringData.fromString(r.topic));
-        dead.setField(3, r.partition);
-        dead.setField(4, r.offset);
-        dead.setField(5, TimestampData.fromEpochMillis(r.timestamp));
-        output.collect(DEAD_LETTERS, new StreamRecord<>(dead));
+        output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetterRows.of(r, error)));
         stats().deadLetters++;
         deadLetters.inc();
     }

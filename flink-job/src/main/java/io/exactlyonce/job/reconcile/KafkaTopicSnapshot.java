@@ -40,7 +40,7 @@ public final class KafkaTopicSnapshot {
     }
 
     public static KafkaTopicSnapshot read(
-            String bootstrapServers, List<String> topics, Properties extra, int maxRecordBytes) {
+            String bootstrapServers, List<String> topics, Properties extra, int maxRecordBytes, int maxOrderIdBytes) {
         Properties props = new Properties();
         props.putAll(extra);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -55,7 +55,7 @@ public final class KafkaTopicSnapshot {
             throw new IllegalArgumentException("Reconciliation reads one topic; got " + topics);
         }
         KafkaTopicSnapshot snapshot = new KafkaTopicSnapshot();
-        OrderParser parser = new OrderParser(maxRecordBytes);
+        OrderParser parser = new OrderParser(maxRecordBytes, maxOrderIdBytes);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : topics) {

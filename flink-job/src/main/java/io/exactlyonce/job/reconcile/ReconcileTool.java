@@ -47,7 +47,8 @@ public final class ReconcileTool {
     public static ReconcileReport reconcile(JobConfig config) {
         KafkaTopicSnapshot kafka =
                 KafkaTopicSnapshot.read(
-                        config.bootstrapServers(), config.topics(), config.kafkaProperties(), config.maxRecordBytes());
+                        config.bootstrapServers(), config.topics(), config.kafkaProperties(), config.maxRecordBytes(),
+                        config.maxOrderIdBytes());
         return ReconcileReport.of(kafka, config.topics().get(0), config.tablePath(), config.deadLetterPath());
     }
 

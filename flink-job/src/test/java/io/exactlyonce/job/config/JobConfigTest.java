@@ -386,4 +386,13 @@ class JobConfigTest {
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("'--bounded'");
     }
+
+    @Test
+    void skipCheckpointsOnRestoreListsPositiveIds() {
+        assertThat(JobConfig.fromArgs(REQUIRED).skipCheckpointsOnRestore()).isEmpty();
+        assertThat(JobConfig.fromArgs(args("--skip-checkpoints-on-restore", "12, 7")).skipCheckpointsOnRestore())
+                .containsExactly(7L, 12L);
+        assertInvalid("skip-checkpoints-on-restore", args("--skip-checkpoints-on-restore", "12,x"));
+        assertInvalid("skip-checkpoints-on-restore", args("--skip-checkpoints-on-restore", "0"));
+    }
 }

@@ -263,7 +263,7 @@ class ExactlyOnceFaultITCase {
         finalJob.cancel().get();
         assertThat(rowsOf(table, topic)).as("rows after the final restore").isEqualTo(rowsBefore);
 
-        KafkaTopicSnapshot snapshot = KafkaTopicSnapshot.read(kafka.bootstrapServers(), List.of(topic), new java.util.Properties(), 10_000);
+        KafkaTopicSnapshot snapshot = KafkaTopicSnapshot.read(kafka.bootstrapServers(), List.of(topic), new java.util.Properties(), 10_000, 256);
         outcome.report = ReconcileReport.of(snapshot, topic, table, finalConfig.deadLetterPath());
         outcome.text = outcome.report.toText(table, finalConfig.deadLetterPath());
         outcome.otherRows = outcome.report.otherTopicRows;

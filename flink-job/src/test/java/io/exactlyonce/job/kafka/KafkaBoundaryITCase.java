@@ -172,7 +172,7 @@ class KafkaBoundaryITCase {
         assertThat(new DeltaTableReader(config.deadLetterPath()).rows()).as("dead letters").isEmpty();
 
         KafkaTopicSnapshot reconciled =
-                KafkaTopicSnapshot.read(kafka.bootstrapServers(), List.of(topic), new Properties(), 10_000);
+                KafkaTopicSnapshot.read(kafka.bootstrapServers(), List.of(topic), new Properties(), 10_000, 256);
         assertThat(reconciled.records).as("records the reconciliation counts").isEqualTo(committed.size());
         KeySetAssert.assertExactlyOnce(new ArrayList<>(reconciled.idAt.values()), committed);
     }

@@ -82,7 +82,7 @@ class OrderParserPropertyTest {
     @Property(seed = "20261127")
     void everyAcceptedOrderIsCommittableAndReadsBackAsParsed(@ForAll("records") List<String> records)
             throws Exception {
-        OrderParser parser = new OrderParser(1 << 20);
+        OrderParser parser = new OrderParser(1 << 20, 256);
         Map<Long, GenericRowData> accepted = new HashMap<>();
         long offset = 0;
         for (String json : records) {

@@ -11,16 +11,19 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** Tests for {@link OrderParser}. */
 class OrderParserTest {
 
     private static final int MAX_BYTES = 1024;
+    private static final int MAX_ID_BYTES = 64;
     private static final String TOPIC = "orders";
     private static final int PARTITION = 3;
     private static final long OFFSET = 42L;
@@ -29,7 +32,7 @@ class OrderParserTest {
     /** 2024-03-01 as days since the epoch. */
     private static final int MARCH_1_2024 = 19783;
 
-    private final OrderParser parser = new OrderParser(MAX_BYTES);
+    private final OrderParser parser = new OrderParser(MAX_BYTES, MAX_ID_BYTES);
 
     // ---------------------------------------------------------------- helpers
 
@@ -216,7 +219,7 @@ class OrderParserTest {
 
         GenericRowData first = parser.parse(value, TOPIC, PARTITION, OFFSET, KAFKA_TS);
         GenericRowData second = parser.parse(value, TOPIC, PARTITION, OFFSET, KAFKA_TS);
-        GenericRowData otherParser = new OrderParser(MAX_BYTES).parse(value, TOPIC, PARTITION, OFFSET, KAFKA_TS);
+        GenericRowData otherParser = new OrderParser(MAX_BYTES, MAX_ID_BYTES).parse(value, TOPIC, PARTITION, OFFSET, KAFKA_TS);
 
         assertThat(first).isNotNull();
         assertThat(second).isNotSameAs(first);
@@ -347,7 +350,7 @@ class OrderParserTest {
 
     @Test
     void hugeExponentsAreRejectedQuicklyWithAShortReason() {
-        OrderParser parser = new OrderParser(1 << 20);
+        OrderParser parser = new OrderParser(1 << 20, 256);
         for (String amount : new String[] {"1e1000000000", "1e10000000", "\"1e1000000000\""}) {
             byte[] json = ("{\"order_id\":\"o1\",\"amount\":" + amount
                     + ",\"event_time\":\"2024-03-01T00:00:00Z\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -389,5 +392,80 @@ class OrderParserTest {
         GenericRowData row = parse("{\"order_id\":\"\\ud83d\\ude00\",\"event_time\":\"2024-03-01T10:15:30Z\"}");
         assertThat(row).isNotNull();
         assertThat(row.getString(OrderSchema.ORDER_ID).toString()).isEqualTo("\uD83D\uDE00");
+    }
+
+    // ---------------------------------------------------------------- hostile sizes
+
+    @Test
+    void orderIdUpToTheLimitIsAccepted() {
+        String id = "x".repeat(MAX_ID_BYTES);
+        GenericRowData row = parse("{\"order_id\":\"" + id + "\",\"event_time\":\"2024-03-01T10:15:30Z\"}");
+        assertThat(parser.error()).isNull();
+        assertThat(row.getString(OrderSchema.ORDER_ID).toString()).isEqualTo(id);
+    }
+
+    @Test
+    void orderIdOverTheLimitIsADeadLetterWithItsLength() {
+        assertRejected(
+                "{\"order_id\":\"" + "x".repeat(MAX_ID_BYTES + 1) + "\",\"event_time\":\"2024-03-01T10:15:30Z\"}",
+                "order_id of " + (MAX_ID_BYTES + 1) + " characters exceeds max-order-id-bytes " + MAX_ID_BYTES);
+    }
+
+    @Test
+    void orderIdLimitCountsUtf8Bytes() {
+        // 30 characters of 3 UTF-8 bytes each: under the limit in characters, over it in bytes
+        String id = "\u20ac".repeat(30);
+        assertRejected(
+                "{\"order_id\":\"" + id + "\",\"event_time\":\"2024-03-01T10:15:30Z\"}",
+                "order_id of 90 UTF-8 bytes exceeds max-order-id-bytes " + MAX_ID_BYTES);
+        String fits = "\u20ac".repeat(MAX_ID_BYTES / 3);
+        assertThat(parse("{\"order_id\":\"" + fits + "\",\"event_time\":\"2024-03-01T10:15:30Z\"}")).isNotNull();
+        assertThat(OrderParser.utf8Length("a\u00e9\u20ac\ud83d\ude00")).isEqualTo(1 + 2 + 3 + 4);
+    }
+
+    @Test
+    void megabyteOrderIdIsRefusedWithAShortReason() {
+        OrderParser big = new OrderParser(2 << 20, 256);
+        byte[] json = bytes("{\"order_id\":\"" + "x".repeat(1 << 20) + "\",\"event_time\":\"2024-03-01T10:15:30Z\"}");
+        assertThat(big.parse(json, TOPIC, PARTITION, OFFSET, KAFKA_TS)).isNull();
+        assertThat(big.error()).isEqualTo("order_id of 1048576 characters exceeds max-order-id-bytes 256");
+    }
+
+    @Test
+    void millionDigitAmountsAreRefusedInLinearTime() {
+        OrderParser big = new OrderParser(4 << 20, 256);
+        String digits = "9".repeat(1_000_000);
+        String[] amounts = {
+            "\"" + digits + "\"",                       // BigDecimal(String) is quadratic in the digits
+            "\"1." + "0".repeat(1_000_000) + "\"",     // fits by precision - scale; stripTrailingZeros is not linear
+            digits,                                    // a JSON number: Jackson's own length limit
+        };
+        for (String amount : amounts) {
+            byte[] json = bytes("{\"order_id\":\"o-1\",\"amount\":" + amount + ",\"event_time\":\"2024-03-01T10:15:30Z\"}");
+            // linear work over 1 MB takes milliseconds; the quadratic paths take seconds to minutes
+            GenericRowData row = assertTimeoutPreemptively(
+                    Duration.ofSeconds(1), () -> big.parse(json, TOPIC, PARTITION, OFFSET, KAFKA_TS), amount.substring(0, 10));
+            assertThat(row).as(amount.substring(0, 10)).isNull();
+            assertThat(big.error()).as(amount.substring(0, 10)).hasSizeLessThan(600);
+        }
+        assertThat(big.parse(bytes("{\"order_id\":\"o-1\",\"amount\":\"" + digits + "\",\"event_time\":\"2024-03-01T10:15:30Z\"}"),
+                TOPIC, PARTITION, OFFSET, KAFKA_TS)).isNull();
+        assertThat(big.error()).isEqualTo("amount of 1000000 characters does not fit decimal(18,2) (at most 64 characters are read)");
+    }
+
+    @Test
+    void hugeFieldValuesAreCutInErrorMessages() {
+        OrderParser big = new OrderParser(4 << 20, 256);
+        String huge = "z".repeat(1 << 20);
+        String[] orders = {
+            "{\"order_id\":\"o-1\",\"event_time\":\"" + huge + "\"}",
+            "{\"order_id\":\"o-1\",\"currency\":\"" + huge + "\",\"event_time\":\"2024-03-01T10:15:30Z\"}",
+            "{\"order_id\":\"o-1\",\"amount\":\"x" + "1".repeat(40) + "\",\"event_time\":\"2024-03-01T10:15:30Z\"}",
+            "{\"order_id\":\"o-1\",\"x\":" + huge + "}",
+        };
+        for (String order : orders) {
+            assertThat(big.parse(bytes(order), TOPIC, PARTITION, OFFSET, KAFKA_TS)).isNull();
+            assertThat(big.error()).hasSizeLessThan(600);
+        }
     }
 }

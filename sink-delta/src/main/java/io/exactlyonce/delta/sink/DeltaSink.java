@@ -170,9 +170,10 @@ public final class DeltaSink {
         }
 
         /**
-         * Checkpoint ids whose pending transactions are not committed when the job restores, for a
-         * checkpoint that can never commit (its files deleted, the table's schema or protocol changed
-         * under the job). Each skipped file is logged at ERROR and recorded under {@code
+         * Checkpoint ids whose pending transactions are skipped when the job restores if they cannot
+         * be committed — the way out of a checkpoint that can never commit (its files deleted, the
+         * table's schema or protocol changed under the job). A named checkpoint that still commits
+         * is committed as usual. Each skipped file is logged at ERROR and recorded under {@code
          * <table>/_quarantine/} for recovery by hand; its rows are not in the table. Use it only for
          * the checkpoint a failure names, and remove it once the job runs again.
          */

@@ -114,11 +114,6 @@ public final class DeltaCommitter {
         return snapshot.getLatestTransactionVersion(engine, appId);
     }
 
-    /** Whether the table already holds the transaction's checkpoint for its app id. */
-    public boolean isCommitted(DeltaTransaction txn) {
-        return latestCommittedCheckpoint(txn.appId()).map(v -> v >= txn.checkpointId()).orElse(false);
-    }
-
     /**
      * Commits a sealed transaction, idempotently. Returns what happened; throws {@link
      * DeltaCommitFailedException} if the files could not be committed.

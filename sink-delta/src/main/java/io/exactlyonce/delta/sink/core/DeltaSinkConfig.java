@@ -100,8 +100,9 @@ public final class DeltaSinkConfig implements Serializable {
     }
 
     /**
-     * Checkpoint ids whose recovered transactions are not committed on restore but logged and
-     * recorded by {@link QuarantineLog}: the way out of a checkpoint that can never commit.
+     * Checkpoint ids whose recovered transactions, if their commit fails on restore, are skipped:
+     * logged and recorded by {@link QuarantineLog}. The way out of a checkpoint that can never
+     * commit.
      */
     public Set<Long> skipCheckpointsOnRestore() {
         return skipCheckpointsOnRestore;

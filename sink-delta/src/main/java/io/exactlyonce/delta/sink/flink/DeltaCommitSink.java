@@ -50,8 +50,8 @@ import java.util.Optional;
  *       are re-committed idempotently, each file checked to exist with its recorded size first
  *       ({@link DeltaCommitter#commitRecovered}); after a rewind accepted with {@code allowRewind}
  *       they are only verified to be live ({@link DeltaCommitter#verifyRecoveredFilesLive}).
- *       Checkpoints named in {@code skipCheckpointsOnRestore} are not committed but logged and
- *       recorded ({@link QuarantineLog}).
+ *       A checkpoint named in {@code skipCheckpointsOnRestore} whose recovery commit fails is not
+ *       committed but logged and recorded ({@link QuarantineLog}); one that commits is committed.
  *   <li>A commit that fails with any {@link Throwable} blocks every later commit until the
  *       restore: {@link TwoPhaseCommitSinkFunction#notifyCheckpointComplete} would otherwise go on
  *       with the next checkpoint, whose higher txn version would hide the failed one.
@@ -234,17 +234,28 @@ public final class DeltaCommitSink
             return;
         }
         RestoreCheck check = restoreCheck();
-        if (config.skipCheckpointsOnRestore().contains(transaction.checkpointId())
-                && !committer().isCommitted(transaction)) {
+        LOG.info("Re-committing recovered {} to {}", transaction, config.tablePath());
+        CommitResult result;
+        try {
+            config.commitListener().beforeCommit(transaction, true);
+            result =
+                    check.rewound()
+                            ? committer().verifyRecoveredFilesLive(transaction)
+                            : committer().commitRecovered(transaction);
+        } catch (RuntimeException e) {
+            if (!config.skipCheckpointsOnRestore().contains(transaction.checkpointId())) {
+                throw e;
+            }
+            LOG.error(
+                    "Recovered checkpoint {} of {} cannot be committed and the option '{}' names it:"
+                            + " skipping it",
+                    transaction.checkpointId(),
+                    config.tablePath(),
+                    DeltaCommitter.SKIP_CHECKPOINTS_OPTION,
+                    e);
             new QuarantineLog(config.tablePath(), config.hadoopConf()).record(transaction);
             return;
         }
-        LOG.info("Re-committing recovered {} to {}", transaction, config.tablePath());
-        config.commitListener().beforeCommit(transaction, true);
-        CommitResult result =
-                check.rewound()
-                        ? committer().verifyRecoveredFilesLive(transaction)
-                        : committer().commitRecovered(transaction);
         metrics().committed(result);
         config.commitListener().afterCommit(transaction, result, true);
     }

@@ -358,6 +358,21 @@ class DeltaCommitSinkTest {
         assertExactlyOnce(ids(), TestRows.ids(0, 100));
     }
 
+    @Test
+    void aSkippedCheckpointThatCanStillCommitIsCommitted() throws Exception {
+        OperatorSubtaskState checkpoint1;
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+            send(h, StagedFiles.write(table, 0, 100));
+            checkpoint1 = snapshot(h, 1);
+            // crash before the notification: checkpoint 1 is pending and committable
+        }
+        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h =
+                restore(checkpoint1, config(false).withSkipCheckpointsOnRestore(Set.of(1L)))) {
+            assertThat(Paths.get(URI.create(table)).resolve("_quarantine")).doesNotExist();
+        }
+        assertExactlyOnce(ids(), TestRows.ids(0, 100));
+    }
+
     /**
      * An {@link Error} (not only a RuntimeException) from the commit of checkpoint 1 must keep
      * checkpoint 2 from committing: TwoPhaseCommitSinkFunction catches every Throwable and goes on.
