@@ -44,7 +44,7 @@ public final class JobConfig implements Serializable {
                     JobOption.optional("checkpoint-interval-ms", "10000", "checkpoint interval; rows become visible in the table at each checkpoint"),
                     JobOption.optional("checkpoint-dir", "file:///tmp/exactly-once-delta/checkpoints", "checkpoint storage (retained on cancellation)"),
                     JobOption.optional("state-backend", "rocksdb", "rocksdb (incremental checkpoints) | hashmap"),
-                    JobOption.optional("dedup-ttl-days", "7", "how long an order_id is remembered for deduplication"),
+                    JobOption.optional("dedup-ttl-days", "7", "how long an order_id is remembered for deduplication, in data time (Kafka timestamps)"),
                     JobOption.optional("max-record-bytes", "1048576", "larger records go to the dead-letter table"),
                     JobOption.optional("max-order-id-bytes", "256", "an order_id longer than this (UTF-8) makes the record a dead letter instead of a dedup key"),
                     JobOption.optional("dead-letter-max-value-bytes", "65536", "a dead letter's raw_value keeps this many bytes; its full length and SHA-256 are kept in columns"),
