@@ -7,10 +7,11 @@ import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
 import io.exactlyonce.delta.sink.core.DeltaTableBootstrap;
 import io.exactlyonce.delta.sink.core.KernelEngines;
 import io.exactlyonce.delta.sink.core.PartitionValues;
-import io.exactlyonce.delta.sink.core.StagedFile;
+import io.exactlyonce.delta.sink.core.CommitterInput;
+import io.exactlyonce.delta.sink.core.TableProgress;
 import io.exactlyonce.delta.sink.flink.DeltaCommitSink;
 import io.exactlyonce.delta.sink.flink.DeltaWriterOperator;
-import io.exactlyonce.delta.sink.flink.StagedFileTypeInfo;
+import io.exactlyonce.delta.sink.flink.CommitterInputTypeInfo;
 import io.exactlyonce.delta.sink.rowdata.DeltaSchemaConverter;
 
 import io.delta.kernel.types.StructField;
@@ -94,6 +95,8 @@ public final class DeltaSink {
         private int batchRows = DEFAULT_BATCH_ROWS;
         private long batchBytes = DeltaSinkConfig.DEFAULT_BATCH_BYTES;
         private Set<Long> skipCheckpointsOnRestore = Set.of();
+        private DataStream<CommitterInput> progress;
+        private String progressId;
         private int maxOpenPartitions = DEFAULT_MAX_OPEN_PARTITIONS;
         private CommitRetryPolicy retryPolicy = CommitRetryPolicy.defaults();
         private boolean allowRewind;
@@ -219,6 +222,29 @@ public final class DeltaSink {
             return this;
         }
 
+        /**
+         * Records the job's source position in the table with every commit, so that a job started
+         * without state can resume from the table ({@link TableProgress}). {@code updates} carries
+         * {@link CommitterInput#progress(String, long) progress elements} (type {@link
+         * CommitterInputTypeInfo}): a split key and the position to resume from, emitted before each
+         * checkpoint barrier (and at end of input) by an operator that sees every input record. The
+         * sink keeps the largest position per key and commits, with checkpoint N's files, the
+         * positions that arrived before barrier N — also for a checkpoint without files if the
+         * position moved. {@code progressId} names the progress in the table (default: the uid
+         * prefix); keep it stable across runs. Enables the table's {@code domainMetadata} writer
+         * feature at the first progress commit (readers are unaffected).
+         */
+        public Builder sourceProgress(DataStream<CommitterInput> updates) {
+            this.progress = Objects.requireNonNull(updates, "sourceProgress");
+            return this;
+        }
+
+        /** The name of the progress in the table (default: the uid prefix). */
+        public Builder progressId(String id) {
+            this.progressId = id;
+            return this;
+        }
+
         /** Called around every Delta commit (see {@link CommitListener}). */
         public Builder commitListener(CommitListener listener) {
             this.commitListener = Objects.requireNonNull(listener, "commitListener");
@@ -237,7 +263,7 @@ public final class DeltaSink {
         }
 
         /** Validates the settings and attaches writer and committer to the input stream. */
-        public DataStreamSink<StagedFile> append(DataStream<RowData> input) {
+        public DataStreamSink<CommitterInput> append(DataStream<RowData> input) {
             StructType schema = validate();
             boolean unaligned =
                     input.getExecutionEnvironment().getCheckpointConfig().isUnalignedCheckpointsEnabled();
@@ -257,14 +283,15 @@ public final class DeltaSink {
                             commitListener,
                             recoverOnRestore)
                             .withBatchBytes(batchBytes)
-                            .withSkipCheckpointsOnRestore(skipCheckpointsOnRestore);
+                            .withSkipCheckpointsOnRestore(skipCheckpointsOnRestore)
+                            .withProgressId(progress == null ? null : progressId);
             if (verifyTableOnBuild) {
                 DeltaTableBootstrap.ensureTable(KernelEngines.create(conf), config, schema);
             }
-            SingleOutputStreamOperator<StagedFile> staged =
+            SingleOutputStreamOperator<CommitterInput> staged =
                     input.transform(
                                     "DeltaWriter: " + tablePath,
-                                    StagedFileTypeInfo.INSTANCE,
+                                    CommitterInputTypeInfo.INSTANCE,
                                     new DeltaWriterOperator(rowType, config))
                             .uid(uidPrefix + "-delta-writer")
                             .name("DeltaWriter: " + tablePath);
@@ -273,7 +300,8 @@ public final class DeltaSink {
             }
             // never chained to the writer: at writer parallelism 1 the chain would take the writer's
             // max parallelism, and a savepoint of it could not be restored at another parallelism
-            return staged.addSink(new DeltaCommitSink(rowType, config))
+            DataStream<CommitterInput> toCommitter = progress == null ? staged : staged.union(progress);
+            return toCommitter.addSink(new DeltaCommitSink(rowType, config))
                     .uid(uidPrefix + "-delta-committer")
                     .name("DeltaCommitter: " + tablePath)
                     .setParallelism(1)
@@ -294,6 +322,13 @@ public final class DeltaSink {
                     "use a value between 1 and 1000000");
             require(maxOpenPartitions > 0, "maxOpenPartitions", "use a value of at least 1");
             require(batchBytes >= 1024, "batchBytes", "use at least 1024 bytes");
+            if (progressId == null) {
+                progressId = uidPrefix;
+            }
+            require(
+                    progress == null || progressId != null && progressId.matches("[A-Za-z0-9._-]+"),
+                    "progressId",
+                    "use letters, digits, '.', '_' or '-' (it names a Delta domain)");
             require(
                     skipCheckpointsOnRestore.stream().allMatch(id -> id > 0),
                     DeltaCommitter.SKIP_CHECKPOINTS_OPTION,

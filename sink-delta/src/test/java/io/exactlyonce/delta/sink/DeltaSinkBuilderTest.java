@@ -2,6 +2,7 @@ package io.exactlyonce.delta.sink;
 
 import io.exactlyonce.delta.sink.core.DeltaTableBootstrap;
 import io.exactlyonce.delta.sink.core.KernelEngines;
+import io.exactlyonce.delta.sink.core.CommitterInput;
 import io.exactlyonce.delta.sink.core.StagedFile;
 import io.exactlyonce.delta.sink.core.TableSchemaMismatchException;
 import io.exactlyonce.delta.sink.testutil.DeltaTableReader;
@@ -225,7 +226,7 @@ class DeltaSinkBuilderTest {
 
     @Test
     void appendAddsWriterAndCommitterWithDocumentedUidsAndParallelism() {
-        DataStreamSink<StagedFile> sink = valid().partitionColumns("event_date").append(rows());
+        DataStreamSink<CommitterInput> sink = valid().partitionColumns("event_date").append(rows());
 
         Transformation<?> committer = sink.getTransformation();
         assertThat(committer.getUid()).isEqualTo("orders-delta-committer");
@@ -269,7 +270,7 @@ class DeltaSinkBuilderTest {
 
     @Test
     void writerParallelismOverridesTheInputsButNotTheCommitters() {
-        DataStreamSink<StagedFile> sink = valid().writerParallelism(2).append(rows());
+        DataStreamSink<CommitterInput> sink = valid().writerParallelism(2).append(rows());
 
         Transformation<?> writer = sink.getTransformation().getInputs().get(0);
         assertThat(writer.getParallelism()).isEqualTo(2);
@@ -278,7 +279,7 @@ class DeltaSinkBuilderTest {
 
     @Test
     void verifyTableOnBuildFalseDoesNotTouchTheTable() {
-        DataStreamSink<StagedFile> sink = valid().verifyTableOnBuild(false).append(rows());
+        DataStreamSink<CommitterInput> sink = valid().verifyTableOnBuild(false).append(rows());
 
         assertThat(sink.getTransformation().getUid()).isEqualTo("orders-delta-committer");
         assertNothingCreated();

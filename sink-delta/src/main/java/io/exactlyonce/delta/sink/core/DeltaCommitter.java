@@ -6,6 +6,7 @@ import io.delta.kernel.Snapshot;
 import io.delta.kernel.TableManager;
 import io.delta.kernel.Transaction;
 import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.transaction.UpdateTableTransactionBuilder;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
@@ -80,6 +81,7 @@ public final class DeltaCommitter {
     private final StructType dataSchema;
     private final List<String> partitionColumns;
     private final CommitRetryPolicy retryPolicy;
+    private final String progressId;
     private final AtomicBoolean statisticsFailureLogged = new AtomicBoolean();
 
     public DeltaCommitter(
@@ -88,6 +90,21 @@ public final class DeltaCommitter {
             StructType schema,
             List<String> partitionColumns,
             CommitRetryPolicy retryPolicy) {
+        this(engine, tablePath, schema, partitionColumns, retryPolicy, null);
+    }
+
+    /**
+     * A committer that also records each transaction's {@link SourceProgress} in the table, under
+     * {@link TableProgress#domain(String) progressId}'s domain, in the same commit as its files.
+     */
+    public DeltaCommitter(
+            Engine engine,
+            String tablePath,
+            StructType schema,
+            List<String> partitionColumns,
+            CommitRetryPolicy retryPolicy,
+            String progressId) {
+        this.progressId = progressId;
         this.engine = engine;
         this.tablePath = tablePath;
         this.schema = schema;
@@ -183,9 +200,9 @@ public final class DeltaCommitter {
             throw new IllegalStateException("Only sealed transactions can be committed: " + txn);
         }
         long start = System.nanoTime();
-        if (txn.files().isEmpty()) {
+        if (txn.files().isEmpty() && (progressId == null || txn.progress().isEmpty())) {
             LOG.debug("Checkpoint {} staged no files for {}; nothing to commit", txn.checkpointId(), tablePath);
-            return new CommitResult(CommitResult.Status.EMPTY, txn.checkpointId(), -1, 0, 0, 0, 0, 0);
+            return empty(txn);
         }
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= retryPolicy.maxAttempts(); attempt++) {
@@ -249,18 +266,32 @@ public final class DeltaCommitter {
         if (done.isPresent() && done.get() >= txn.checkpointId()) {
             return alreadyCommitted(txn, done.get(), startNanos, attempt);
         }
+        boolean recordProgress = progressId != null && !txn.progress().isEmpty();
+        Optional<SourceProgress> recorded =
+                recordProgress ? TableProgress.read(snapshot, progressId) : Optional.empty();
+        if (txn.files().isEmpty() && (!recordProgress || recorded.map(txn.progress()::equals).orElse(false))) {
+            return empty(txn);
+        }
         if (verifyFiles) {
             verifyFilesExist(txn);
         }
         Transaction kernelTxn;
         try {
-            kernelTxn =
+            UpdateTableTransactionBuilder builder =
                     snapshot.buildUpdateTableTransaction(
                                     KernelEngines.ENGINE_INFO, Operation.STREAMING_UPDATE)
-                            .withTransactionId(txn.appId(), txn.checkpointId())
-                            .build(engine);
+                            .withTransactionId(txn.appId(), txn.checkpointId());
+            if (recordProgress && recorded.isEmpty()) {
+                // the first progress commit of this sink: make sure the table supports the feature
+                builder = builder.withTablePropertiesAdded(TableProgress.FEATURE_PROPERTY);
+            }
+            kernelTxn = builder.build(engine);
         } catch (ConcurrentTransactionException e) {
             return alreadyCommittedAfterConflict(txn, e, startNanos, attempt);
+        }
+        if (recordProgress) {
+            kernelTxn.addDomainMetadata(
+                    TableProgress.domain(progressId), TableProgress.encode(txn.progress(), txn.checkpointId()));
         }
         List<Row> actions = appendActions(kernelTxn, txn.files());
         TransactionCommitResult result;
@@ -429,6 +460,18 @@ public final class DeltaCommitter {
             }
             return Optional.of(ExactStatistics.recordCountOnly(stats.get()));
         }
+    }
+
+    private static CommitResult empty(DeltaTransaction txn) {
+        return new CommitResult(CommitResult.Status.EMPTY, txn.checkpointId(), -1, 0, 0, 0, 0, 0);
+    }
+
+    /** The progress this committer's sink last recorded in the table, if it records any. */
+    public Optional<SourceProgress> recordedProgress() {
+        if (progressId == null) {
+            return Optional.empty();
+        }
+        return TableProgress.read(TableManager.loadSnapshot(tablePath).build(engine), progressId);
     }
 
     private CommitResult alreadyCommittedAfterConflict(

@@ -27,6 +27,7 @@ public final class DeltaSinkConfig implements Serializable {
     private final boolean recoverOnRestore;
     private long batchBytes = DEFAULT_BATCH_BYTES;
     private Set<Long> skipCheckpointsOnRestore = Set.of();
+    private String progressId;
 
     /** Default cap of the bytes buffered in one writer batch (strings and binaries counted). */
     public static final long DEFAULT_BATCH_BYTES = 8L << 20;
@@ -84,6 +85,21 @@ public final class DeltaSinkConfig implements Serializable {
         return copy;
     }
 
+    /** A copy that records source progress in the table under this id. */
+    public DeltaSinkConfig withProgressId(String id) {
+        DeltaSinkConfig copy = copy();
+        copy.progressId = id;
+        return copy;
+    }
+
+    /**
+     * The id under which the sink records source progress in its table ({@link TableProgress}), or
+     * null when the sink has no progress stream.
+     */
+    public String progressId() {
+        return progressId;
+    }
+
     private DeltaSinkConfig copy() {
         DeltaSinkConfig copy =
                 new DeltaSinkConfig(tablePath, partitionColumns, hadoopConf, tableProperties, batchRows,
@@ -91,6 +107,7 @@ public final class DeltaSinkConfig implements Serializable {
                         recoverOnRestore);
         copy.batchBytes = batchBytes;
         copy.skipCheckpointsOnRestore = skipCheckpointsOnRestore;
+        copy.progressId = progressId;
         return copy;
     }
 

@@ -23,6 +23,7 @@ public final class DeltaTransaction {
     private final String appId;
     private long checkpointId;
     private final List<StagedFile> files;
+    private SourceProgress progress;
 
     /** A new open transaction for the given application id. */
     public DeltaTransaction(String appId) {
@@ -31,9 +32,16 @@ public final class DeltaTransaction {
 
     /** A transaction as restored from state. */
     public DeltaTransaction(String appId, long checkpointId, List<StagedFile> files) {
+        this(appId, checkpointId, files, SourceProgress.empty());
+    }
+
+    /** A transaction as restored from state, with the source position it was sealed at. */
+    public DeltaTransaction(
+            String appId, long checkpointId, List<StagedFile> files, SourceProgress progress) {
         this.appId = Objects.requireNonNull(appId, "appId");
         this.checkpointId = checkpointId;
         this.files = new ArrayList<>(files);
+        this.progress = Objects.requireNonNull(progress, "progress");
     }
 
     public String appId() {
@@ -61,8 +69,21 @@ public final class DeltaTransaction {
         files.add(file);
     }
 
+    /**
+     * The source position the transaction was sealed at, committed with its files (empty when the
+     * sink is not given a progress stream).
+     */
+    public SourceProgress progress() {
+        return progress;
+    }
+
     /** Seals the transaction at the barrier of the given checkpoint. */
     public void seal(long checkpointId) {
+        seal(checkpointId, progress);
+    }
+
+    /** Seals the transaction at the barrier of the given checkpoint, at this source position. */
+    public void seal(long checkpointId, SourceProgress progress) {
         if (checkpointId < 0) {
             throw new IllegalArgumentException("checkpoint id must be >= 0: " + checkpointId);
         }
@@ -71,6 +92,7 @@ public final class DeltaTransaction {
                     "Transaction already sealed by checkpoint " + this.checkpointId);
         }
         this.checkpointId = checkpointId;
+        this.progress = Objects.requireNonNull(progress, "progress");
     }
 
     public long numRecords() {
@@ -91,7 +113,7 @@ public final class DeltaTransaction {
 
     /** A deep copy (the file objects are immutable and shared). */
     public DeltaTransaction copy() {
-        return new DeltaTransaction(appId, checkpointId, files);
+        return new DeltaTransaction(appId, checkpointId, files, progress);
     }
 
     @Override
@@ -105,7 +127,8 @@ public final class DeltaTransaction {
         DeltaTransaction that = (DeltaTransaction) o;
         return checkpointId == that.checkpointId
                 && appId.equals(that.appId)
-                && files.equals(that.files);
+                && files.equals(that.files)
+                && progress.equals(that.progress);
     }
 
     @Override
@@ -117,6 +140,7 @@ public final class DeltaTransaction {
     public String toString() {
         return "DeltaTransaction{appId=" + appId + ", checkpoint="
                 + (isSealed() ? checkpointId : "open") + ", files=" + files.size()
-                + ", rows=" + numRecords() + '}';
+                + ", rows=" + numRecords()
+                + (progress.isEmpty() ? "" : ", progress=" + progress.positions().size() + " splits") + '}';
     }
 }

@@ -1,6 +1,8 @@
 package io.exactlyonce.delta.sink.flink;
 
 import io.exactlyonce.delta.sink.core.CommitResult;
+import io.exactlyonce.delta.sink.core.CommitterInput;
+import io.exactlyonce.delta.sink.core.SourceProgress;
 import io.exactlyonce.delta.sink.core.DeltaCommitFailedException;
 import io.exactlyonce.delta.sink.core.DeltaCommitter;
 import io.exactlyonce.delta.sink.core.DeltaCommitterContext;
@@ -62,7 +64,7 @@ import java.util.Optional;
  */
 @Internal
 public final class DeltaCommitSink
-        extends TwoPhaseCommitSinkFunction<StagedFile, DeltaTransaction, DeltaCommitterContext> {
+        extends TwoPhaseCommitSinkFunction<CommitterInput, DeltaTransaction, DeltaCommitterContext> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DeltaCommitSink.class);
@@ -78,6 +80,10 @@ public final class DeltaCommitSink
     private transient boolean finished;
     private transient long restoredCheckpointId;
     private transient RestoreCheck restoreCheck;
+    /** The newest source position seen (merged), sealed into each transaction at its barrier. */
+    private transient SourceProgress progress;
+    /** The position the table holds for this sink as far as this task knows. */
+    private transient SourceProgress committedProgress;
 
     public DeltaCommitSink(RowType rowType, DeltaSinkConfig config) {
         super(DeltaTransactionSerializer.INSTANCE, DeltaCommitterContextSerializer.INSTANCE);
@@ -97,7 +103,8 @@ public final class DeltaCommitSink
                             config.tablePath(),
                             schema,
                             config.partitionColumns(),
-                            config.retryPolicy());
+                            config.retryPolicy(),
+                            config.progressId());
         }
         return committer;
     }
@@ -145,6 +152,16 @@ public final class DeltaCommitSink
         finished = true;
     }
 
+    /** The table's recorded progress, merged into the progress this task carries forward. */
+    private void mergeTableProgress() {
+        SourceProgress recorded = committer().recordedProgress().orElse(SourceProgress.empty());
+        progress = progress.merge(recorded);
+        committedProgress = recorded;
+        if (!recorded.isEmpty()) {
+            LOG.info("{} records source progress {}", config.tablePath(), recorded);
+        }
+    }
+
     @Override
     protected Optional<DeltaCommitterContext> initializeUserContext() {
         DeltaCommitterContext context = DeltaCommitterContext.mint();
@@ -152,6 +169,9 @@ public final class DeltaCommitSink
                 "Delta committer for {} starts without restored state; new appId {}",
                 config.tablePath(),
                 context.appId());
+        if (config.progressId() != null) {
+            mergeTableProgress();
+        }
         return Optional.of(context);
     }
 
@@ -161,15 +181,21 @@ public final class DeltaCommitSink
     }
 
     @Override
-    protected void invoke(DeltaTransaction transaction, StagedFile file, Context context) {
-        transaction.add(file);
-        metrics().fileStaged();
+    protected void invoke(DeltaTransaction transaction, CommitterInput input, Context context) {
+        if (input.isFile()) {
+            transaction.add(input.file());
+            metrics().fileStaged();
+        } else {
+            progress = progress.advance(input.progressKey(), input.position());
+        }
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         restoredCheckpointId = context.getRestoredCheckpointId().orElse(DeltaTransaction.UNSEALED);
         restoreCheck = null;
+        progress = SourceProgress.empty();
+        committedProgress = SourceProgress.empty();
         super.initializeState(context);
     }
 
@@ -198,7 +224,7 @@ public final class DeltaCommitSink
 
     @Override
     protected void preCommit(DeltaTransaction transaction) {
-        transaction.seal(snapshottingCheckpointId);
+        transaction.seal(snapshottingCheckpointId, progress);
         LOG.debug("Sealed {}", transaction);
     }
 
@@ -214,9 +240,13 @@ public final class DeltaCommitSink
                             + " commits both in order",
                     null);
         }
+        if (transaction.files().isEmpty() && transaction.progress().equals(committedProgress)) {
+            return; // nothing new: no snapshot to load, no commit (an idle job does not grow the log)
+        }
         try {
             config.commitListener().beforeCommit(transaction, false);
             CommitResult result = committer().commit(transaction);
+            committedProgress = transaction.progress();
             metrics().committed(result);
             metrics().filesLeft(transaction.files().size());
             config.commitListener().afterCommit(transaction, result, false);
@@ -234,6 +264,7 @@ public final class DeltaCommitSink
             return;
         }
         RestoreCheck check = restoreCheck();
+        progress = progress.merge(transaction.progress());
         LOG.info("Re-committing recovered {} to {}", transaction, config.tablePath());
         CommitResult result;
         try {
@@ -264,6 +295,9 @@ public final class DeltaCommitSink
     protected void finishRecoveringContext(Collection<DeltaTransaction> handledTransactions) {
         DeltaCommitterContext restored = getUserContext().orElseThrow();
         userContext = Optional.of(committer().contextAfterRestore(restored, restoreCheck()));
+        if (config.progressId() != null) {
+            mergeTableProgress();
+        }
     }
 
     /**

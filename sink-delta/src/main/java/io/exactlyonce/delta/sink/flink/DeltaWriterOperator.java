@@ -3,6 +3,7 @@ package io.exactlyonce.delta.sink.flink;
 import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
 import io.exactlyonce.delta.sink.core.DeltaTableBootstrap;
 import io.exactlyonce.delta.sink.core.KernelEngines;
+import io.exactlyonce.delta.sink.core.CommitterInput;
 import io.exactlyonce.delta.sink.core.StagedFile;
 import io.exactlyonce.delta.sink.rowdata.DeltaSchemaConverter;
 import io.exactlyonce.delta.sink.rowdata.RowDataDeltaWriter;
@@ -39,8 +40,8 @@ import java.util.List;
  * to change between restores.
  */
 @Internal
-public final class DeltaWriterOperator extends AbstractStreamOperator<StagedFile>
-        implements OneInputStreamOperator<RowData, StagedFile>, BoundedOneInput {
+public final class DeltaWriterOperator extends AbstractStreamOperator<CommitterInput>
+        implements OneInputStreamOperator<RowData, CommitterInput>, BoundedOneInput {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DeltaWriterOperator.class);
@@ -110,7 +111,7 @@ public final class DeltaWriterOperator extends AbstractStreamOperator<StagedFile
 
     private void emit(List<StagedFile> files, long checkpointId) {
         for (StagedFile file : files) {
-            output.collect(new StreamRecord<>(file));
+            output.collect(new StreamRecord<>(CommitterInput.file(file)));
             stagedFiles.inc();
             stagedBytes.inc(file.sizeBytes());
             stagedRows.inc(file.numRecords());

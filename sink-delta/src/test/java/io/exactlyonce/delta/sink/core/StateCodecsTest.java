@@ -321,7 +321,7 @@ class StateCodecsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 2, 42})
+    @ValueSource(ints = {0, 3, 42})
     void transactionRejectsUnknownVersion(int version) throws IOException {
         byte[] bytes = unknownVersionBytes(version);
 

@@ -1,12 +1,15 @@
 package io.exactlyonce.delta.sink.flink;
 
 import io.exactlyonce.delta.sink.core.CommitListener;
+import io.exactlyonce.delta.sink.core.CommitterInput;
 import io.exactlyonce.delta.sink.core.CommitRetryPolicy;
 import io.exactlyonce.delta.sink.core.DeltaCommitter;
 import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
 import io.exactlyonce.delta.sink.core.DeltaTransaction;
 import io.exactlyonce.delta.sink.core.KernelEngines;
+import io.exactlyonce.delta.sink.core.SourceProgress;
 import io.exactlyonce.delta.sink.core.StagedFile;
+import io.exactlyonce.delta.sink.core.TableProgress;
 import io.exactlyonce.delta.sink.core.TableRewindException;
 import io.exactlyonce.delta.sink.core.UnrecoverableTransactionException;
 import io.exactlyonce.delta.sink.rowdata.DeltaSchemaConverter;
@@ -58,7 +61,7 @@ class DeltaCommitSinkTest {
 
     @Test
     void commitsOneCheckpointAsOneDeltaCommit() throws Exception {
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
             send(h, StagedFiles.write(table, 100, 250));
             snapshot(h, 1);
@@ -72,7 +75,7 @@ class DeltaCommitSinkTest {
 
     @Test
     void laterCompletionSubsumesAnEarlierPendingCheckpoint() throws Exception {
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
             snapshot(h, 1);
             send(h, StagedFiles.write(table, 100, 200));
@@ -89,13 +92,13 @@ class DeltaCommitSinkTest {
     @Test
     void failureAfterPreCommitBeforeNotificationCommitsOnRestore() throws Exception {
         OperatorSubtaskState checkpoint1;
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
             checkpoint1 = snapshot(h, 1);
             // crash: the notification never arrives
         }
         assertThat(ids()).isEmpty();
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = restore(checkpoint1, false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = restore(checkpoint1, false)) {
             assertExactlyOnce(ids(), TestRows.ids(0, 100));
         }
         assertExactlyOnce(ids(), TestRows.ids(0, 100));
@@ -104,14 +107,14 @@ class DeltaCommitSinkTest {
     @Test
     void commitThatLandedBeforeTheCrashIsNotCommittedTwice() throws Exception {
         OperatorSubtaskState checkpoint1;
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
             checkpoint1 = snapshot(h, 1);
             h.notifyOfCompletedCheckpoint(1);
             // crash after the Delta commit, before anything else was checkpointed
         }
         long versionBefore = reader.version();
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = restore(checkpoint1, false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = restore(checkpoint1, false)) {
             send(h, StagedFiles.write(table, 100, 150));
             snapshot(h, 2);
             h.notifyOfCompletedCheckpoint(2);
@@ -123,12 +126,12 @@ class DeltaCommitSinkTest {
     @Test
     void restoringTwiceFromTheSameCheckpointCommitsOnce() throws Exception {
         OperatorSubtaskState checkpoint1;
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
             checkpoint1 = snapshot(h, 1);
         }
         List<StagedFile> lost = StagedFiles.write(table, 100, 200);
-        OneInputStreamOperatorTestHarness<StagedFile, Object> crashing = restore(checkpoint1, false);
+        OneInputStreamOperatorTestHarness<CommitterInput, Object> crashing = restore(checkpoint1, false);
         send(crashing, lost);
         // crash again before the next checkpoint: these files were never sealed
         crash(crashing);
@@ -137,7 +140,7 @@ class DeltaCommitSinkTest {
                     .as("aborted file %s is deleted", file.path())
                     .isFalse();
         }
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = restore(checkpoint1, false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = restore(checkpoint1, false)) {
             send(h, StagedFiles.write(table, 100, 200));
             snapshot(h, 2);
             h.notifyOfCompletedCheckpoint(2);
@@ -148,7 +151,7 @@ class DeltaCommitSinkTest {
 
     @Test
     void statelessStartOnATableWithCommitsGetsANewAppIdAndSkipsNothing() throws Exception {
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             for (long cp = 1; cp <= 3; cp++) {
                 send(h, StagedFiles.write(table, cp * 100, cp * 100 + 100));
                 snapshot(h, cp);
@@ -156,7 +159,7 @@ class DeltaCommitSinkTest {
             }
         }
         // a new job without state: its checkpoint ids start again at 1
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 1000, 1100));
             snapshot(h, 1);
             h.notifyOfCompletedCheckpoint(1);
@@ -187,7 +190,7 @@ class DeltaCommitSinkTest {
     @Test
     void allowRewindContinuesUnderANewAppIdAndCommitsWhatItReReads() throws Exception {
         OperatorSubtaskState checkpoint1 = commitTwoCheckpointsKeepingTheFirst();
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = restore(checkpoint1, true)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = restore(checkpoint1, true)) {
             // the re-read range: the same ids as checkpoint 2 wrote
             send(h, StagedFiles.write(table, 100, 200));
             snapshot(h, 2);
@@ -211,7 +214,7 @@ class DeltaCommitSinkTest {
         OperatorSubtaskState checkpoint1;
         OperatorSubtaskState checkpoint2;
         List<StagedFile> second = StagedFiles.write(table, 100, 200);
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
             checkpoint1 = snapshot(h, 1);
             h.notifyOfCompletedCheckpoint(1);
@@ -244,7 +247,7 @@ class DeltaCommitSinkTest {
     void allowRewindWithoutARewindNeverReAddsCompactedFiles() throws Exception {
         OperatorSubtaskState checkpoint1;
         List<StagedFile> first = StagedFiles.write(table, 0, 100);
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             send(h, first);
             checkpoint1 = snapshot(h, 1);
             h.notifyOfCompletedCheckpoint(1);
@@ -252,7 +255,7 @@ class DeltaCommitSinkTest {
         }
         compact(first, 0, 100);
 
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = restore(checkpoint1, true)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = restore(checkpoint1, true)) {
             send(h, StagedFiles.write(table, 100, 200));
             snapshot(h, 2);
             h.notifyOfCompletedCheckpoint(2);
@@ -265,7 +268,7 @@ class DeltaCommitSinkTest {
     void aRecoveredTransactionWithAMissingFileIsRefusedAndNamesTheFile() throws Exception {
         OperatorSubtaskState checkpoint1;
         List<StagedFile> files = StagedFiles.write(table, List.of("event_date"), 0, 90);
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h =
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h =
                 harness(table, List.of("event_date"), false)) {
             h.setup();
             h.open();
@@ -290,7 +293,7 @@ class DeltaCommitSinkTest {
     void aRecoveredFileOfAnotherSizeIsRefused() throws Exception {
         OperatorSubtaskState checkpoint1;
         List<StagedFile> files = StagedFiles.write(table, 0, 100);
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             send(h, files);
             checkpoint1 = snapshot(h, 1);
         }
@@ -311,13 +314,13 @@ class DeltaCommitSinkTest {
     void skippingAPoisonCheckpointRecordsItsFilesAndLetsLaterCheckpointsCommit() throws Exception {
         OperatorSubtaskState checkpoint1;
         List<StagedFile> files = StagedFiles.write(table, 0, 100);
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             send(h, files);
             checkpoint1 = snapshot(h, 1);
         }
         Files.delete(Paths.get(URI.create(files.get(0).path())));
 
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h =
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h =
                 restore(checkpoint1, config(false).withSkipCheckpointsOnRestore(Set.of(1L)))) {
             send(h, StagedFiles.write(table, 100, 200));
             snapshot(h, 2);
@@ -346,12 +349,12 @@ class DeltaCommitSinkTest {
     @Test
     void aSkippedCheckpointThatIsAlreadyCommittedIsNotQuarantined() throws Exception {
         OperatorSubtaskState checkpoint1;
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
             checkpoint1 = snapshot(h, 1);
             h.notifyOfCompletedCheckpoint(1);
         }
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h =
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h =
                 restore(checkpoint1, config(false).withSkipCheckpointsOnRestore(Set.of(1L)))) {
             assertThat(Paths.get(URI.create(table)).resolve("_quarantine")).doesNotExist();
         }
@@ -361,16 +364,162 @@ class DeltaCommitSinkTest {
     @Test
     void aSkippedCheckpointThatCanStillCommitIsCommitted() throws Exception {
         OperatorSubtaskState checkpoint1;
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
             checkpoint1 = snapshot(h, 1);
             // crash before the notification: checkpoint 1 is pending and committable
         }
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h =
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h =
                 restore(checkpoint1, config(false).withSkipCheckpointsOnRestore(Set.of(1L)))) {
             assertThat(Paths.get(URI.create(table)).resolve("_quarantine")).doesNotExist();
         }
         assertExactlyOnce(ids(), TestRows.ids(0, 100));
+    }
+
+    // ------------------------------------------------------------------ source progress
+
+    @Test
+    void progressIsCommittedAtomicallyWithTheCheckpointAndCarriedForward() throws Exception {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = harness(config(false).withProgressId("job"))) {
+            h.setup();
+            h.open();
+            send(h, StagedFiles.write(table, 0, 100));
+            progress(h, "t/0", 10);
+            progress(h, "t/1", 5);
+            progress(h, "t/0", 7); // an older position never moves a split back
+            snapshot(h, 1);
+            assertThat(recordedProgress()).as("nothing before the checkpoint completes").isEmpty();
+            h.notifyOfCompletedCheckpoint(1);
+            assertThat(recordedProgress()).contains(SourceProgress.of(Map.of("t/0", 10L, "t/1", 5L)));
+
+            send(h, StagedFiles.write(table, 100, 200));
+            progress(h, "t/0", 20);
+            snapshot(h, 2);
+            h.notifyOfCompletedCheckpoint(2);
+        }
+        assertThat(recordedProgress()).contains(SourceProgress.of(Map.of("t/0", 20L, "t/1", 5L)));
+        assertExactlyOnce(ids(), TestRows.ids(0, 200));
+        String commit2 = Files.readString(logFile(2));
+        assertThat(commit2)
+                .as("a plain Delta domainMetadata action in the same commit as the files")
+                .contains("\"domainMetadata\"")
+                .contains("io.exactlyonce.progress.job")
+                .contains("\"add\"");
+    }
+
+    @Test
+    void aCheckpointWithoutFilesCommitsOnlyWhenTheProgressMoved() throws Exception {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = harness(config(false).withProgressId("job"))) {
+            h.setup();
+            h.open();
+            send(h, StagedFiles.write(table, 0, 100));
+            progress(h, "t/0", 100);
+            snapshot(h, 1);
+            h.notifyOfCompletedCheckpoint(1);
+            long version = reader.version();
+
+            progress(h, "t/0", 150); // records read, all duplicates: no files
+            snapshot(h, 2);
+            h.notifyOfCompletedCheckpoint(2);
+            assertThat(reader.version()).as("a progress-only commit").isEqualTo(version + 1);
+            assertThat(recordedProgress()).contains(SourceProgress.of(Map.of("t/0", 150L)));
+
+            snapshot(h, 3); // idle
+            h.notifyOfCompletedCheckpoint(3);
+            assertThat(reader.version()).as("an idle checkpoint writes nothing").isEqualTo(version + 1);
+        }
+    }
+
+    @Test
+    void aStartWithoutStateCarriesTheTableProgressForward() throws Exception {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = harness(config(false).withProgressId("job"))) {
+            h.setup();
+            h.open();
+            send(h, StagedFiles.write(table, 0, 10));
+            progress(h, "t/0", 10);
+            progress(h, "t/1", 5);
+            snapshot(h, 1);
+            h.notifyOfCompletedCheckpoint(1);
+        }
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = harness(config(false).withProgressId("job"))) {
+            h.setup();
+            h.open();
+            send(h, StagedFiles.write(table, 10, 20));
+            progress(h, "t/0", 20);
+            snapshot(h, 1);
+            h.notifyOfCompletedCheckpoint(1);
+        }
+        assertThat(recordedProgress()).contains(SourceProgress.of(Map.of("t/0", 20L, "t/1", 5L)));
+    }
+
+    @Test
+    void theProgressOfARecoveredCheckpointIsCommittedWithIt() throws Exception {
+        OperatorSubtaskState checkpoint1;
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = harness(config(false).withProgressId("job"))) {
+            h.setup();
+            h.open();
+            send(h, StagedFiles.write(table, 0, 100));
+            progress(h, "t/0", 100);
+            checkpoint1 = snapshot(h, 1);
+            // crash before the notification
+        }
+        assertThat(recordedProgress()).isEmpty();
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h =
+                restore(checkpoint1, config(false).withProgressId("job"))) {
+            assertThat(recordedProgress()).contains(SourceProgress.of(Map.of("t/0", 100L)));
+        }
+        assertExactlyOnce(ids(), TestRows.ids(0, 100));
+    }
+
+    @Test
+    void progressSurvivesDeltaLogCheckpointsAndCleanedUpCommits() throws Exception {
+        DeltaSinkConfig config =
+                new DeltaSinkConfig(table, List.of(), Map.of(), Map.of("delta.checkpointInterval", "2"), 100, 4,
+                                new CommitRetryPolicy(2, 10, 10), false, true)
+                        .withProgressId("job");
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = harness(config)) {
+            h.setup();
+            h.open();
+            send(h, StagedFiles.write(table, 0, 10));
+            progress(h, "t/0", 10);
+            progress(h, "t/9", 99); // never updated again: only the first commit and the log checkpoints hold it
+            snapshot(h, 1);
+            h.notifyOfCompletedCheckpoint(1);
+            for (long cp = 2; cp <= 5; cp++) {
+                send(h, StagedFiles.write(table, cp * 10, cp * 10 + 10));
+                progress(h, "t/0", cp * 10 + 10);
+                snapshot(h, cp);
+                h.notifyOfCompletedCheckpoint(cp);
+            }
+        }
+        Path log = Paths.get(URI.create(table)).resolve("_delta_log");
+        long checkpointVersion;
+        try (var files = Files.list(log)) {
+            checkpointVersion = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".checkpoint.parquet"))
+                    .mapToLong(n -> Long.parseLong(n.substring(0, 20)))
+                    .max()
+                    .orElseThrow();
+        }
+        for (long v = 0; v < checkpointVersion; v++) {
+            Files.deleteIfExists(logFile(v)); // what log cleanup does after the retention
+            Files.deleteIfExists(log.resolve(String.format(".%020d.json.crc", v)));
+            Files.deleteIfExists(log.resolve(String.format("%020d.crc", v)));
+        }
+        assertThat(recordedProgress()).contains(SourceProgress.of(Map.of("t/0", 60L, "t/9", 99L)));
+    }
+
+    private static void progress(OneInputStreamOperatorTestHarness<CommitterInput, Object> h, String key, long position)
+            throws Exception {
+        h.processElement(CommitterInput.progress(key, position), 0);
+    }
+
+    private java.util.Optional<SourceProgress> recordedProgress() {
+        return TableProgress.read(reader.snapshot(), "job");
+    }
+
+    private Path logFile(long version) {
+        return Paths.get(URI.create(table)).resolve("_delta_log").resolve(String.format("%020d.json", version));
     }
 
     /**
@@ -379,7 +528,7 @@ class DeltaCommitSinkTest {
      */
     @Test
     void anErrorInACommitBlocksEveryLaterCheckpoint() throws Exception {
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h =
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h =
                 harness(withListener(config(false), new ErrorOnCommit(1)))) {
             h.setup();
             h.open();
@@ -399,7 +548,7 @@ class DeltaCommitSinkTest {
 
     @Test
     void filesLeftInTheOpenTransactionAtEndOfInputFailLoudly() throws Exception {
-        OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false);
+        OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false);
         send(h, StagedFiles.write(table, 0, 10));
         h.getOneInputOperator().finish();
         // no final checkpoint follows: closing must not quietly drop (or delete) the files
@@ -408,7 +557,7 @@ class DeltaCommitSinkTest {
 
     @Test
     void refusesToStartWithoutCheckpointsAfterTasksFinish() throws Exception {
-        OneInputStreamOperatorTestHarness<StagedFile, Object> h = harness(false);
+        OneInputStreamOperatorTestHarness<CommitterInput, Object> h = harness(false);
         h.getEnvironment()
                 .getJobConfiguration()
                 .set(org.apache.flink.configuration.CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
@@ -430,11 +579,11 @@ class DeltaCommitSinkTest {
                         Map.of(),
                         good.get(0).numRecords(),
                         good.get(0).statistics().orElse(null));
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h =
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h =
                 harness(partitioned, List.of("event_date"), false)) {
             h.setup();
             h.open();
-            h.processElement(broken, 0);
+            h.processElement(CommitterInput.file(broken), 0);
             snapshot(h, 1);
             send(h, good.subList(1, good.size()));
             snapshot(h, 2);
@@ -451,7 +600,7 @@ class DeltaCommitSinkTest {
 
     /** Commits ids 0-99 at checkpoint 1 and 100-199 at checkpoint 2; returns checkpoint 1. */
     private OperatorSubtaskState commitTwoCheckpointsKeepingTheFirst() throws Exception {
-        try (OneInputStreamOperatorTestHarness<StagedFile, Object> h = open(false)) {
+        try (OneInputStreamOperatorTestHarness<CommitterInput, Object> h = open(false)) {
             send(h, StagedFiles.write(table, 0, 100));
             OperatorSubtaskState checkpoint1 = snapshot(h, 1);
             h.notifyOfCompletedCheckpoint(1);
@@ -463,7 +612,7 @@ class DeltaCommitSinkTest {
     }
 
     /** Takes checkpoint {@code id}, remembering the id for a restore from it. */
-    private OperatorSubtaskState snapshot(OneInputStreamOperatorTestHarness<StagedFile, Object> h, long id)
+    private OperatorSubtaskState snapshot(OneInputStreamOperatorTestHarness<CommitterInput, Object> h, long id)
             throws Exception {
         OperatorSubtaskState state = h.snapshot(id, id);
         checkpointIds.put(state, id);
@@ -471,7 +620,7 @@ class DeltaCommitSinkTest {
     }
 
     /** Tears the operator down as a task failure does: no finish(), just close(). */
-    private static void crash(OneInputStreamOperatorTestHarness<StagedFile, Object> h) throws Exception {
+    private static void crash(OneInputStreamOperatorTestHarness<CommitterInput, Object> h) throws Exception {
         h.getOneInputOperator().close();
         h.getEnvironment().close();
     }
@@ -480,24 +629,24 @@ class DeltaCommitSinkTest {
         return reader.column("id").stream().map(v -> (Long) v).collect(Collectors.toList());
     }
 
-    private static void send(OneInputStreamOperatorTestHarness<StagedFile, Object> h, List<StagedFile> files)
+    private static void send(OneInputStreamOperatorTestHarness<CommitterInput, Object> h, List<StagedFile> files)
             throws Exception {
         for (StagedFile file : files) {
-            h.processElement(file, 0);
+            h.processElement(CommitterInput.file(file), 0);
         }
     }
 
-    private OneInputStreamOperatorTestHarness<StagedFile, Object> open(boolean allowRewind)
+    private OneInputStreamOperatorTestHarness<CommitterInput, Object> open(boolean allowRewind)
             throws Exception {
-        OneInputStreamOperatorTestHarness<StagedFile, Object> h = harness(allowRewind);
+        OneInputStreamOperatorTestHarness<CommitterInput, Object> h = harness(allowRewind);
         h.setup();
         h.open();
         return h;
     }
 
-    private OneInputStreamOperatorTestHarness<StagedFile, Object> restore(
+    private OneInputStreamOperatorTestHarness<CommitterInput, Object> restore(
             OperatorSubtaskState state, boolean allowRewind) throws Exception {
-        OneInputStreamOperatorTestHarness<StagedFile, Object> h = harness(allowRewind);
+        OneInputStreamOperatorTestHarness<CommitterInput, Object> h = harness(allowRewind);
         h.setup();
         h.setRestoredCheckpointId(checkpointIds.get(state));
         h.initializeState(state);
@@ -505,14 +654,14 @@ class DeltaCommitSinkTest {
         return h;
     }
 
-    private OneInputStreamOperatorTestHarness<StagedFile, Object> harness(boolean allowRewind)
+    private OneInputStreamOperatorTestHarness<CommitterInput, Object> harness(boolean allowRewind)
             throws Exception {
         return harness(table, List.of(), allowRewind);
     }
 
-    private OneInputStreamOperatorTestHarness<StagedFile, Object> restore(
+    private OneInputStreamOperatorTestHarness<CommitterInput, Object> restore(
             OperatorSubtaskState state, DeltaSinkConfig config) throws Exception {
-        OneInputStreamOperatorTestHarness<StagedFile, Object> h = harness(config);
+        OneInputStreamOperatorTestHarness<CommitterInput, Object> h = harness(config);
         h.setup();
         h.setRestoredCheckpointId(checkpointIds.get(state));
         h.initializeState(state);
@@ -585,17 +734,17 @@ class DeltaCommitSinkTest {
         }
     }
 
-    private static OneInputStreamOperatorTestHarness<StagedFile, Object> harness(
+    private static OneInputStreamOperatorTestHarness<CommitterInput, Object> harness(
             String table, List<String> partitionColumns, boolean allowRewind) throws Exception {
         return harness(config(table, partitionColumns, allowRewind));
     }
 
-    private static OneInputStreamOperatorTestHarness<StagedFile, Object> harness(DeltaSinkConfig config)
+    private static OneInputStreamOperatorTestHarness<CommitterInput, Object> harness(DeltaSinkConfig config)
             throws Exception {
-        OneInputStreamOperatorTestHarness<StagedFile, Object> h =
+        OneInputStreamOperatorTestHarness<CommitterInput, Object> h =
                 new OneInputStreamOperatorTestHarness<>(
                         new StreamSink<>(new DeltaCommitSink(TestRows.ROW_TYPE, config)),
-                        StagedFileSerializer.INSTANCE);
+                        CommitterInputSerializer.INSTANCE);
         h.getStreamConfig().setCheckpointingEnabled(true);
         return h;
     }

@@ -1,5 +1,7 @@
 package io.exactlyonce.delta.sink.flink;
 
+import io.exactlyonce.delta.sink.core.CommitterInput;
+import io.exactlyonce.delta.sink.core.SourceProgress;
 import io.delta.kernel.expressions.Column;
 import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.statistics.DataFileStatistics;
@@ -158,9 +160,34 @@ class SerializersTest {
 
     @Test
     void typeInfoUsesTheCodecSerializer() {
-        assertThat(StagedFileTypeInfo.INSTANCE.createSerializer(new SerializerConfigImpl()))
+        assertThat(CommitterInputTypeInfo.INSTANCE.createSerializer(new SerializerConfigImpl()))
                 .as("never Kryo for the writer-to-committer stream")
-                .isSameAs(StagedFileSerializer.INSTANCE);
+                .isSameAs(CommitterInputSerializer.INSTANCE);
+    }
+
+    @Test
+    void committerInputsRoundTripThroughFlinkViews() throws IOException {
+        CommitterInput file = CommitterInput.file(fileWithNullPartition("file:/t/f.parquet", stringStatistics("f")));
+        CommitterInput progress = CommitterInput.progress("orders/Xq1/3", Long.MAX_VALUE);
+
+        assertThat(roundTrip(CommitterInputSerializer.INSTANCE, file)).isEqualTo(file);
+        assertThat(roundTrip(CommitterInputSerializer.INSTANCE, progress)).isEqualTo(progress);
+        assertRestoresEqualSerializer(CommitterInputSerializer.INSTANCE);
+    }
+
+    @Test
+    void transactionWithProgressRoundTrips() throws IOException {
+        DeltaTransaction txn =
+                new DeltaTransaction(
+                        APP_ID,
+                        9L,
+                        List.of(fileWithNullPartition("file:/t/p.parquet", null)),
+                        SourceProgress.of(Map.of("t/0", 0L, "t/1", 123L, "\u00e9/2", Long.MAX_VALUE)));
+
+        DeltaTransaction restored = roundTrip(DeltaTransactionSerializer.INSTANCE, txn);
+
+        assertThat(restored).isEqualTo(txn);
+        assertThat(restored.progress().positions()).containsEntry("t/1", 123L).hasSize(3);
     }
 
     // ------------------------------------------------------------------------------- helpers
