@@ -1,6 +1,11 @@
 package io.exactlyonce.job;
 
 import io.exactlyonce.delta.sink.DeltaSink;
+import io.exactlyonce.delta.sink.core.CommitterInput;
+import io.exactlyonce.delta.sink.core.SourceProgress;
+import io.exactlyonce.job.progress.CoveredRowsFilter;
+import io.exactlyonce.job.progress.JobTables;
+import io.exactlyonce.job.progress.TableStartingOffsets;
 import io.exactlyonce.job.config.JobConfig;
 import io.exactlyonce.job.dedup.DataTime;
 import io.exactlyonce.job.dedup.DedupOperator;
@@ -27,6 +32,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -51,8 +58,9 @@ public final class OrdersPipeline {
     public static void build(
             StreamExecutionEnvironment env, JobConfig config, java.util.function.Consumer<DeltaSink.Builder> ordersSink) {
         String uid = config.uidPrefix();
+        JobTables tables = tables(config);
         DataStream<KafkaRecord> records =
-                env.fromSource(kafkaSource(config), DataTime.watermarks(), "Kafka: " + config.topics())
+                env.fromSource(kafkaSource(config, tables), DataTime.watermarks(), "Kafka: " + config.topics())
                         .uid(uid + "-kafka-source");
         if (config.failAfterRecords() >= 0) {
             records =
@@ -67,16 +75,28 @@ public final class OrdersPipeline {
                                 "ParseOrders",
                                 InternalTypeInfo.of(OrderSchema.ORDERS),
                                 new ParseOperator(
-                                        config.maxRecordBytes(), config.maxOrderIdBytes(), config.deadLetterMaxValueBytes()))
+                                        config.maxRecordBytes(),
+                                        config.maxOrderIdBytes(),
+                                        config.deadLetterMaxValueBytes(),
+                                        config.kafkaConsumerProperties(),
+                                        config.topics()))
                         .uid(uid + "-parse");
-        DataStream<RowData> deadLetters = orders.getSideOutput(ParseOperator.DEAD_LETTERS);
+        DataStream<CommitterInput> progress = orders.getSideOutput(ParseOperator.PROGRESS);
+        Map<JobTables.Table, SourceProgress> recorded =
+                config.startingOffsets().equals("table") ? tables.read() : Map.of();
+        DataStream<RowData> deadLetters =
+                notYetIn(recorded, tables.tables().get(1), orders.getSideOutput(ParseOperator.DEAD_LETTERS), config,
+                        OrderSchema.DL_KAFKA_TOPIC, OrderSchema.DL_KAFKA_PARTITION, OrderSchema.DL_KAFKA_OFFSET,
+                        uid + "-dead-letters-not-yet-in-table");
 
         SingleOutputStreamOperator<RowData> unique =
                 orders.keyBy(new OrderIdKey())
                         .transform(
                                 "Dedup",
                                 InternalTypeInfo.of(OrderSchema.ORDERS),
-                                new DedupOperator(config.dedupTtl()))
+                                new DedupOperator(
+                                        config.dedupTtl(),
+                                        config.startingOffsets().equals("table") ? config.tablePath() : null))
                         .uid(uid + "-dedup");
 
         DataStream<BatchStats> stats =
@@ -91,22 +111,59 @@ public final class OrdersPipeline {
                         .setMaxParallelism(1);
 
         DeltaSink.Builder ordersBuilder =
-                sink(config, OrderSchema.ORDERS, config.tablePath(), uid + "-orders")
+                sink(config, OrderSchema.ORDERS, config.tablePath(), uid + "-orders", progress)
                         .partitionColumns(OrderSchema.ORDERS_PARTITION_COLUMNS);
         ordersSink.accept(ordersBuilder);
-        ordersBuilder.append(unique);
-        sink(config, OrderSchema.DEAD_LETTERS, config.deadLetterPath(), uid + "-dead-letters")
+        ordersBuilder.append(
+                notYetIn(recorded, tables.tables().get(0), unique, config,
+                        OrderSchema.KAFKA_TOPIC, OrderSchema.KAFKA_PARTITION, OrderSchema.KAFKA_OFFSET,
+                        uid + "-orders-not-yet-in-table"));
+        sink(config, OrderSchema.DEAD_LETTERS, config.deadLetterPath(), uid + "-dead-letters", progress)
                 .append(deadLetters);
-        sink(config, OrderSchema.METRICS, config.metricsPath(), uid + "-metrics-table")
+        sink(config, OrderSchema.METRICS, config.metricsPath(), uid + "-metrics-table", progress)
                 .writerParallelism(1)
                 .append(metricsRows);
     }
 
+    /**
+     * The job's tables with their sinks' progress ids (the sinks' uid prefixes): orders, dead
+     * letters, metrics.
+     */
+    public static JobTables tables(JobConfig config) {
+        String uid = config.uidPrefix();
+        return new JobTables(List.of(
+                new JobTables.Table(config.tablePath(), uid + "-orders"),
+                new JobTables.Table(config.deadLetterPath(), uid + "-dead-letters"),
+                new JobTables.Table(config.metricsPath(), uid + "-metrics-table")));
+    }
+
+    /** The rows not yet in the table, after a start from the tables' positions (see {@link CoveredRowsFilter}). */
+    private static DataStream<RowData> notYetIn(
+            Map<JobTables.Table, SourceProgress> recorded,
+            JobTables.Table table,
+            DataStream<RowData> rows,
+            JobConfig config,
+            int topicField,
+            int partitionField,
+            int offsetField,
+            String uid) {
+        SourceProgress progress = recorded.getOrDefault(table, SourceProgress.empty());
+        return rows.filter(new CoveredRowsFilter(
+                        progress, config.kafkaConsumerProperties(), config.topics(), topicField, partitionField, offsetField))
+                .name("NotYetIn: " + table.path)
+                .uid(uid);
+    }
+
     private static DeltaSink.Builder sink(
-            JobConfig config, org.apache.flink.table.types.logical.RowType type, String path, String uid) {
+            JobConfig config,
+            org.apache.flink.table.types.logical.RowType type,
+            String path,
+            String uid,
+            DataStream<CommitterInput> progress) {
         return DeltaSink.forRowType(type)
                 .tablePath(path)
                 .uidPrefix(uid)
+                .sourceProgress(progress)
                 .targetFileSizeBytes(config.targetFileSizeBytes())
                 .allowRewind(config.allowRewind())
                 .skipCheckpointsOnRestore(config.skipCheckpointsOnRestore());
@@ -117,7 +174,7 @@ public final class OrdersPipeline {
      * servers and group), the starting offsets of {@link StartingOffsets} ({@code auto.offset.reset=none})
      * and the checks of {@link CheckedKafkaSource} around it.
      */
-    static CheckedKafkaSource<KafkaRecord> kafkaSource(JobConfig config) {
+    static CheckedKafkaSource<KafkaRecord> kafkaSource(JobConfig config, JobTables tables) {
         Properties consumer = config.kafkaConsumerProperties();
         KafkaSourceBuilder<KafkaRecord> builder =
                 KafkaSource.<KafkaRecord>builder()
@@ -126,7 +183,10 @@ public final class OrdersPipeline {
                         .setGroupId(config.groupId())
                         .setTopics(config.topics())
                         .setDeserializer(new KafkaRecordDeserializer())
-                        .setStartingOffsets(StartingOffsets.of(config.startingOffsets(), startingTimestamp(config)));
+                        .setStartingOffsets(
+                                config.startingOffsets().equals("table")
+                                        ? new TableStartingOffsets(tables, consumer, config.acceptLostKafkaRecords())
+                                        : StartingOffsets.of(config.startingOffsets(), startingTimestamp(config)));
         if (config.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }

@@ -127,7 +127,7 @@ class OffsetsLostWhileReadingITCase {
         TopicPartition partition = new TopicPartition(config.topics().get(0), 0);
         Collecting output = new Collecting(offsets);
         try (SourceReader<KafkaRecord, KafkaPartitionSplit> reader =
-                OrdersPipeline.kafkaSource(config).createReader(new Context())) {
+                OrdersPipeline.kafkaSource(config, OrdersPipeline.tables(config)).createReader(new Context())) {
             reader.start();
             reader.addSplits(List.of(new KafkaPartitionSplit(partition, 0)));
             long deadline = System.currentTimeMillis() + 30_000;

@@ -38,7 +38,7 @@ public final class JobConfig implements Serializable {
                     JobOption.optional("dead-letter-path", "<table-path>_dead_letters", "Delta table of malformed records"),
                     JobOption.optional("metrics-path", "<table-path>_metrics", "Delta table with one row per committed checkpoint"),
                     JobOption.optional("group-id", "orders-to-delta", "Kafka consumer group (offsets committed to Kafka are for monitoring only)"),
-                    JobOption.optional("starting-offsets", "committed", "committed (fallback earliest) | earliest | latest | timestamp:<epoch-ms>; used only without restored state (committed against a table with data needs --accept-committed-offsets-gap)"),
+                    JobOption.optional("starting-offsets", "table", "table (the positions recorded in the job's tables; earliest for partitions they do not know) | committed (fallback earliest) | earliest | latest | timestamp:<epoch-ms>; used only without restored state (committed against a table with data needs --accept-committed-offsets-gap)"),
                     JobOption.optional("bounded", "false", "stop at the offsets that are latest at start (backfills, tests)"),
                     JobOption.optional("kafka-properties-file", null, "extra Kafka client properties (SASL/SSL); must not set bootstrap.servers, group.id, isolation.level or auto.offset.reset differently"),
                     JobOption.optional("checkpoint-interval-ms", "10000", "checkpoint interval; rows become visible in the table at each checkpoint"),
@@ -187,7 +187,7 @@ public final class JobConfig implements Serializable {
     /** {@code committed}, {@code earliest}, {@code latest} or {@code timestamp:<ms>}. */
     public String startingOffsets() {
         String v = get("starting-offsets").toLowerCase(Locale.ROOT);
-        if (v.equals("committed") || v.equals("earliest") || v.equals("latest")) {
+        if (v.equals("table") || v.equals("committed") || v.equals("earliest") || v.equals("latest")) {
             return v;
         }
         if (v.startsWith("timestamp:")) {
@@ -200,7 +200,7 @@ public final class JobConfig implements Serializable {
             }
         }
         throw new InvalidOptionException(
-                "starting-offsets", "must be committed, earliest, latest or timestamp:<epoch-ms>, was '" + v + "'");
+                "starting-offsets", "must be table, committed, earliest, latest or timestamp:<epoch-ms>, was '" + v + "'");
     }
 
     public long startingTimestampMs() {

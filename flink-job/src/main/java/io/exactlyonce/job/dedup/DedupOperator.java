@@ -1,5 +1,13 @@
 package io.exactlyonce.job.dedup;
 
+import io.exactlyonce.delta.sink.read.DeltaTableScanner;
+
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+
+import java.util.List;
+import java.util.Map;
+
 import io.exactlyonce.job.OrderSchema;
 import io.exactlyonce.job.stats.StatsCountingOperator;
 
@@ -66,6 +74,8 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
 
     private final long ttlMillis;
     private final Duration ttl;
+    private final String bootstrapTable;
+    private transient boolean restored;
     private transient ValueState<Long> firstSeen;
     private transient ValueState<Boolean> legacySeen;
     private transient InternalTimerService<VoidNamespace> expiry;
@@ -73,8 +83,17 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
     private transient Counter expired;
 
     public DedupOperator(Duration ttl) {
+        this(ttl, null);
+    }
+
+    /**
+     * A dedup operator that, when it starts without restored state, first remembers every id the
+     * orders table {@code bootstrapTable} already holds (see {@link #open()}); null for none.
+     */
+    public DedupOperator(Duration ttl, String bootstrapTable) {
         this.ttl = ttl;
         this.ttlMillis = ttl.toMillis();
+        this.bootstrapTable = bootstrapTable;
     }
 
     /** The descriptor of the keyed state. */
@@ -98,6 +117,7 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         firstSeen = context.getKeyedStateStore().getState(firstSeenDescriptor());
+        restored = context.isRestored();
         if (context.isRestored() && hasLegacyState()) {
             legacySeen = context.getKeyedStateStore().getState(legacySeenDescriptor(ttl));
             LOG.info("Restored dedup state of an earlier build ('{}'): ids found there count as seen",
@@ -118,6 +138,58 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
         expiry = getInternalTimerService(EXPIRY_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         duplicates = getMetricGroup().counter("duplicatesDropped");
         expired = getMetricGroup().counter("idsExpired");
+        if (bootstrapTable != null && !restored) {
+            rememberIdsOfTheTable();
+        }
+    }
+
+    /**
+     * A start without Flink state (the job resumes from its tables' positions): before the first
+     * Kafka record, remember every id the orders table holds that belongs to this subtask's key
+     * groups, first seen at its row's Kafka timestamp, with its expiry timer — so an id already in
+     * the table that arrives again is dropped as a duplicate, as it would have been had the state
+     * survived. Ids older than the window expire when the watermark passes them, as usual. The scan
+     * reads two columns; it logs its progress every million ids.
+     */
+    private void rememberIdsOfTheTable() throws Exception {
+        long start = System.nanoTime();
+        var task = getRuntimeContext().getTaskInfo();
+        int maxParallelism = task.getMaxNumberOfParallelSubtasks();
+        KeyGroupRange range =
+                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                        maxParallelism, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+        long[] counts = new long[2];
+        new DeltaTableScanner(bootstrapTable, Map.of())
+                .scan(
+                        List.of("order_id", "_kafka_timestamp"),
+                        row -> {
+                            counts[0]++;
+                            String id = row.getString(0);
+                            if (!range.contains(KeyGroupRangeAssignment.assignToKeyGroup(id, maxParallelism))) {
+                                return;
+                            }
+                            long kafkaMillis = Math.floorDiv(row.getLong(1), 1000L);
+                            try {
+                                setCurrentKey(id);
+                                Long first = firstSeen.value();
+                                if (first == null || kafkaMillis < first) {
+                                    remember(kafkaMillis);
+                                }
+                            } catch (Exception e) {
+                                throw new IllegalStateException("Cannot remember id " + id + " from " + bootstrapTable, e);
+                            }
+                            if (++counts[1] % 1_000_000 == 0) {
+                                LOG.info("Dedup state from {}: {} ids remembered so far", bootstrapTable, counts[1]);
+                            }
+                        });
+        LOG.info(
+                "Started without dedup state: remembered {} of the {} ids in {} (this subtask's key groups {})"
+                        + " in {} ms",
+                counts[1],
+                counts[0],
+                bootstrapTable,
+                range,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     @Override

@@ -1,5 +1,14 @@
 package io.exactlyonce.job.parse;
 
+import io.exactlyonce.delta.sink.core.CommitterInput;
+import io.exactlyonce.delta.sink.flink.CommitterInputTypeInfo;
+import io.exactlyonce.job.progress.PartitionPositions;
+import io.exactlyonce.job.progress.TopicIds;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
 import io.exactlyonce.job.OrderSchema;
 import io.exactlyonce.job.stats.StatsCountingOperator;
 import io.exactlyonce.job.kafka.KafkaRecord;
@@ -24,17 +33,40 @@ public final class ParseOperator extends StatsCountingOperator<KafkaRecord> {
     public static final OutputTag<RowData> DEAD_LETTERS =
             new OutputTag<>("dead-letters", InternalTypeInfo.of(OrderSchema.DEAD_LETTERS));
 
+    /** The Kafka position of each partition read, before every barrier: for the sinks' progress. */
+    public static final OutputTag<CommitterInput> PROGRESS =
+            new OutputTag<>("source-progress", CommitterInputTypeInfo.INSTANCE);
+
     private final int maxRecordBytes;
     private final int maxOrderIdBytes;
     private final int deadLetterMaxValueBytes;
+    private final Properties consumerProperties;
+    private final List<String> topics;
     private transient OrderParser parser;
+    private transient PartitionPositions positions;
     private transient DeadLetterRows deadLetterRows;
     private transient Counter deadLetters;
 
     public ParseOperator(int maxRecordBytes, int maxOrderIdBytes, int deadLetterMaxValueBytes) {
+        this(maxRecordBytes, maxOrderIdBytes, deadLetterMaxValueBytes, null, List.of());
+    }
+
+    /**
+     * A parser that also tracks the position of every Kafka partition it reads and emits it on
+     * {@link #PROGRESS} before each checkpoint barrier and at end of input (topic ids are looked up
+     * with {@code consumerProperties} when the task opens).
+     */
+    public ParseOperator(
+            int maxRecordBytes,
+            int maxOrderIdBytes,
+            int deadLetterMaxValueBytes,
+            Properties consumerProperties,
+            List<String> topics) {
         this.maxRecordBytes = maxRecordBytes;
         this.maxOrderIdBytes = maxOrderIdBytes;
         this.deadLetterMaxValueBytes = deadLetterMaxValueBytes;
+        this.consumerProperties = consumerProperties;
+        this.topics = List.copyOf(topics);
     }
 
     @Override
@@ -43,11 +75,38 @@ public final class ParseOperator extends StatsCountingOperator<KafkaRecord> {
         parser = new OrderParser(maxRecordBytes, maxOrderIdBytes);
         deadLetterRows = new DeadLetterRows(deadLetterMaxValueBytes);
         deadLetters = getMetricGroup().counter("deadLetters");
+        if (consumerProperties != null) {
+            positions = new PartitionPositions(TopicIds.of(consumerProperties, topics));
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        emitProgress();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void endInput() {
+        emitProgress();
+        super.endInput();
+    }
+
+    private void emitProgress() {
+        if (positions == null) {
+            return;
+        }
+        for (Map.Entry<String, Long> position : positions.drain()) {
+            output.collect(PROGRESS, new StreamRecord<>(CommitterInput.progress(position.getKey(), position.getValue())));
+        }
     }
 
     @Override
     public void processElement(StreamRecord<KafkaRecord> element) {
         KafkaRecord r = element.getValue();
+        if (positions != null) {
+            positions.seen(r.topic, r.partition, r.offset);
+        }
         GenericRowData row;
         String error;
         try {

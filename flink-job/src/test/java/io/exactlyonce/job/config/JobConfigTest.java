@@ -96,7 +96,7 @@ class JobConfigTest {
         assertThat(config.tablePath()).isEqualTo("/data/orders");
         assertThat(config.checkpointIntervalMs()).isEqualTo(10_000L);
         assertThat(config.dedupTtl()).isEqualTo(Duration.ofDays(7));
-        assertThat(config.startingOffsets()).isEqualTo("committed");
+        assertThat(config.startingOffsets()).isEqualTo("table");
         assertThat(config.bounded()).isFalse();
         assertThat(config.rocksDb()).isTrue();
         assertThat(config.deadLetterPath()).isEqualTo("/data/orders_dead_letters");

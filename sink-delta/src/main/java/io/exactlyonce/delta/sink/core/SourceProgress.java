@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * arriving from parallel upstream subtasks, or twice after a replay, cannot move a split back.
  * Immutable.
  */
-public final class SourceProgress {
+public final class SourceProgress implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private static final SourceProgress EMPTY = new SourceProgress(new TreeMap<>());
 
