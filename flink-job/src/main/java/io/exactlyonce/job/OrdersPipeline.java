@@ -5,6 +5,7 @@ import io.exactlyonce.delta.sink.core.CommitterInput;
 import io.exactlyonce.delta.sink.core.SourceProgress;
 import io.exactlyonce.job.progress.CoveredRowsFilter;
 import io.exactlyonce.job.progress.JobTables;
+import io.exactlyonce.job.progress.PositionFloor;
 import io.exactlyonce.job.progress.TableStartingOffsets;
 import io.exactlyonce.job.config.JobConfig;
 import io.exactlyonce.job.dedup.DataTime;
@@ -59,6 +60,10 @@ public final class OrdersPipeline {
             StreamExecutionEnvironment env, JobConfig config, java.util.function.Consumer<DeltaSink.Builder> ordersSink) {
         String uid = config.uidPrefix();
         JobTables tables = tables(config);
+        // a start without state begins at the tables' positions; each table then skips what it holds
+        Map<JobTables.Table, SourceProgress> recorded =
+                config.startingOffsets().equals("table") ? tables.read() : Map.of();
+        PositionFloor metricsTable = floor(recorded, tables.tables().get(2), config);
         DataStream<KafkaRecord> records =
                 env.fromSource(kafkaSource(config, tables), DataTime.watermarks(), "Kafka: " + config.topics())
                         .uid(uid + "-kafka-source");
@@ -79,11 +84,10 @@ public final class OrdersPipeline {
                                         config.maxOrderIdBytes(),
                                         config.deadLetterMaxValueBytes(),
                                         config.kafkaConsumerProperties(),
-                                        config.topics()))
+                                        config.topics())
+                                        .countingFrom(metricsTable))
                         .uid(uid + "-parse");
         DataStream<CommitterInput> progress = orders.getSideOutput(ParseOperator.PROGRESS);
-        Map<JobTables.Table, SourceProgress> recorded =
-                config.startingOffsets().equals("table") ? tables.read() : Map.of();
         DataStream<RowData> deadLetters =
                 notYetIn(recorded, tables.tables().get(1), orders.getSideOutput(ParseOperator.DEAD_LETTERS), config,
                         OrderSchema.DL_KAFKA_TOPIC, OrderSchema.DL_KAFKA_PARTITION, OrderSchema.DL_KAFKA_OFFSET,
@@ -96,7 +100,8 @@ public final class OrdersPipeline {
                                 InternalTypeInfo.of(OrderSchema.ORDERS),
                                 new DedupOperator(
                                         config.dedupTtl(),
-                                        config.startingOffsets().equals("table") ? config.tablePath() : null))
+                                        config.startingOffsets().equals("table") ? config.tablePath() : null)
+                                        .countingFrom(metricsTable))
                         .uid(uid + "-dedup");
 
         DataStream<BatchStats> stats =
@@ -137,6 +142,12 @@ public final class OrdersPipeline {
                 new JobTables.Table(config.metricsPath(), uid + "-metrics-table")));
     }
 
+    /** The positions {@code table} recorded, as a test of what it already holds. */
+    private static PositionFloor floor(Map<JobTables.Table, SourceProgress> recorded, JobTables.Table table, JobConfig config) {
+        return new PositionFloor(
+                recorded.getOrDefault(table, SourceProgress.empty()), config.kafkaConsumerProperties(), config.topics());
+    }
+
     /** The rows not yet in the table, after a start from the tables' positions (see {@link CoveredRowsFilter}). */
     private static DataStream<RowData> notYetIn(
             Map<JobTables.Table, SourceProgress> recorded,
@@ -147,9 +158,7 @@ public final class OrdersPipeline {
             int partitionField,
             int offsetField,
             String uid) {
-        SourceProgress progress = recorded.getOrDefault(table, SourceProgress.empty());
-        return rows.filter(new CoveredRowsFilter(
-                        progress, config.kafkaConsumerProperties(), config.topics(), topicField, partitionField, offsetField))
+        return rows.filter(new CoveredRowsFilter(floor(recorded, table, config), topicField, partitionField, offsetField))
                 .name("NotYetIn: " + table.path)
                 .uid(uid);
     }

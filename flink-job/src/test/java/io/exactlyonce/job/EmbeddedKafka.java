@@ -49,6 +49,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            // produce only once every partition has a leader: a send racing the election can be
+            // rejected (NOT_LEADER, then out-of-sequence) and its records lost to the test
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (true) {
+                var description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+                if (description.partitions().size() == partitions
+                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    break;
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("partitions of " + name + " have no leader after 30 s");
+                }
+                Thread.sleep(50);
+            }
         }
     }
 

@@ -199,7 +199,7 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
         Long first = firstSeen.value();
         if (first != null) {
             if (kafkaTimestamp - first < ttlMillis) {
-                dropDuplicate();
+                dropDuplicate(row);
                 return;
             }
             // past the window in data time before the watermark got there: a new first occurrence
@@ -207,10 +207,14 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
         } else if (legacySeen != null && legacySeen.value() != null) {
             legacySeen.clear();
             remember(kafkaTimestamp);
-            dropDuplicate();
+            dropDuplicate(row);
             return;
         }
         remember(kafkaTimestamp);
+        if (!counted(row)) {
+            output.collect(element);
+            return;
+        }
         DecimalData amount =
                 row.isNullAt(OrderSchema.AMOUNT)
                         ? null
@@ -223,6 +227,13 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
         output.collect(element);
     }
 
+    private boolean counted(RowData row) {
+        return countsEverything() || counts(
+                row.getString(OrderSchema.KAFKA_TOPIC).toString(),
+                row.getInt(OrderSchema.KAFKA_PARTITION),
+                row.getLong(OrderSchema.KAFKA_OFFSET));
+    }
+
     private void remember(long kafkaTimestamp) throws Exception {
         firstSeen.update(kafkaTimestamp);
         expiry.registerEventTimeTimer(VoidNamespace.INSTANCE, expiresAt(kafkaTimestamp));
@@ -233,9 +244,11 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
         return at < firstSeenMillis ? Long.MAX_VALUE - 1 : at; // a hostile timestamp near Long.MAX_VALUE
     }
 
-    private void dropDuplicate() {
-        stats().duplicates++;
+    private void dropDuplicate(RowData row) {
         duplicates.inc();
+        if (counted(row)) {
+            stats().duplicates++;
+        }
     }
 
     @Override

@@ -46,6 +46,8 @@ public final class OrderGenerator {
         public long records;
         public long duplicates;
         public final List<Malformed> malformed = new ArrayList<>();
+        final java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicLong failedSends = new java.util.concurrent.atomic.AtomicLong();
 
         @Override
         public String toString() {
@@ -120,11 +122,21 @@ public final class OrderGenerator {
             }
             producer.flush();
         }
+        if (produced.failure.get() != null) {
+            // never report as produced what Kafka did not take: a reconciliation would blame the job
+            throw new IllegalStateException(
+                    produced.failedSends.get() + " records could not be produced to " + topic, produced.failure.get());
+        }
         return produced;
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, int partition, byte[] value, Produced produced) {
-        producer.send(new ProducerRecord<>(topic, partition, null, value));
+        producer.send(new ProducerRecord<>(topic, partition, null, value), (metadata, e) -> {
+            if (e != null) {
+                produced.failedSends.incrementAndGet();
+                produced.failure.compareAndSet(null, e);
+            }
+        });
         produced.records++;
     }
 

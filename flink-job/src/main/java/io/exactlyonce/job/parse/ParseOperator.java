@@ -122,7 +122,9 @@ public final class ParseOperator extends StatsCountingOperator<KafkaRecord> {
             return;
         }
         output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetterRows.of(r, error)));
-        stats().deadLetters++;
+        if (counts(r.topic, r.partition, r.offset)) {
+            stats().deadLetters++;
+        }
         deadLetters.inc();
     }
 }

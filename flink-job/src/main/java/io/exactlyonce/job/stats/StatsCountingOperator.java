@@ -1,5 +1,7 @@
 package io.exactlyonce.job.stats;
 
+import io.exactlyonce.job.progress.PositionFloor;
+
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -9,6 +11,10 @@ import org.apache.flink.table.data.RowData;
  * Base of the operators that count what they do per checkpoint (parse, dedup): {@link #stats()}
  * collects the counts, which are sent to the metrics operator before every barrier and at end of
  * input, so they belong to the same checkpoint as the rows they describe.
+ *
+ * <p>After a start without Flink state the source may re-read records whose counts the metrics
+ * table already holds: with {@link #countingFrom} set, records at positions the metrics table
+ * recorded are processed but not counted again ({@link #counts}).
  */
 public abstract class StatsCountingOperator<IN> extends AbstractStreamOperator<RowData>
         implements OneInputStreamOperator<IN, RowData>, BoundedOneInput {
@@ -16,11 +22,31 @@ public abstract class StatsCountingOperator<IN> extends AbstractStreamOperator<R
     private static final long serialVersionUID = 1L;
 
     private transient StatsEmitter stats;
+    private PositionFloor metricsFloor;
+
+    /** Counts only records beyond the positions the metrics table recorded; returns this operator. */
+    public StatsCountingOperator<IN> countingFrom(PositionFloor metricsTablePositions) {
+        this.metricsFloor = metricsTablePositions;
+        return this;
+    }
+
+    /** Whether every record is counted (no start from the tables' positions): a cheap pre-check. */
+    protected final boolean countsEverything() {
+        return metricsFloor == null || metricsFloor.isEmpty();
+    }
+
+    /** Whether the record at this position is counted (the metrics table does not hold it yet). */
+    protected final boolean counts(String topic, int partition, long offset) {
+        return metricsFloor == null || !metricsFloor.covers(topic, partition, offset);
+    }
 
     @Override
     public void open() throws Exception {
         super.open();
         stats = new StatsEmitter();
+        if (metricsFloor != null) {
+            metricsFloor.open();
+        }
     }
 
     /** The counts of the current checkpoint. */

@@ -129,7 +129,7 @@ class ExactlyOnceFaultITCase {
     void aSinkThatDropsRecoveredTransactionsIsCaught(@TempDir Path tmp, @InjectMiniCluster MiniCluster cluster)
             throws Exception {
         // a failure after pre-commit: the restore must commit the sealed transaction, and does not
-        FaultSchedule schedule = FaultSchedule.of(5, 1);
+        FaultSchedule schedule = FaultSchedule.of(3, 1);
         assertThat(schedule.segments.get(0).fault).isEqualTo(FaultKind.FAIL_BEFORE_COMMIT);
         Outcome outcome = run(schedule, tmp, cluster, DeltaSink.Builder::breakRecoveryForTesting, true);
         assertThat(outcome.report.exactlyOnce()).as(outcome.text).isFalse();
@@ -219,6 +219,15 @@ class ExactlyOnceFaultITCase {
                     awaitRows(table, topic, rowsOf(table, topic) + 1);
                     kafka.restart();
                     break;
+                case STATE_LOST:
+                    awaitRows(table, topic, rowsOf(table, topic) + 1);
+                    job.cancel().get();
+                    awaitTerminated(job);
+                    deleteRecursively(tmp.resolve("checkpoints"));
+                    deleteRecursively(tmp.resolve("savepoints"));
+                    job = submit(config, null, segment.parallelism, ordersSink);
+                    jobs.add(job);
+                    break;
                 case CONCURRENT_WRITER:
                     concurrent = concurrentWriter(table, schedule.seed, segment.index);
                     jobs.add(concurrent);
@@ -271,6 +280,25 @@ class ExactlyOnceFaultITCase {
         return outcome;
     }
 
+    private static void awaitTerminated(JobClient job) throws Exception {
+        try {
+            job.getJobExecutionResult().get();
+        } catch (java.util.concurrent.ExecutionException cancelled) {
+            // a cancelled job completes its result exceptionally
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).collect(java.util.stream.Collectors.toList())) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
     private static void arm(FaultSchedule.Segment segment) {
         switch (segment.fault) {
             case FAIL_BEFORE_COMMIT:
@@ -295,7 +323,6 @@ class ExactlyOnceFaultITCase {
                 "table-path", table,
                 "checkpoint-dir", tmp.resolve("checkpoints").toUri().toString(),
                 "checkpoint-interval-ms", "400",
-                "starting-offsets", "earliest",
                 "state-backend", "hashmap",
                 "max-record-bytes", "10000",
                 "restart-attempts", "20",

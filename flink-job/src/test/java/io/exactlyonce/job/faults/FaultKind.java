@@ -15,5 +15,10 @@ enum FaultKind {
     /** The Kafka broker restarts mid-run. */
     BROKER_RESTART,
     /** A second job appends to the same table at the same time. */
-    CONCURRENT_WRITER
+    CONCURRENT_WRITER,
+    /**
+     * All Flink state is lost: the job is cancelled mid-run, its checkpoints and savepoints are
+     * deleted, and it starts again with the same options (from the positions in its tables).
+     */
+    STATE_LOST
 }

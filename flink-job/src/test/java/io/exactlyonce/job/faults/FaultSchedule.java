@@ -27,8 +27,8 @@ final class FaultSchedule {
     }
 
     /**
-     * Segment i of seed s gets fault kind number (3s + i) mod 7, so consecutive seeds rotate through
-     * every kind; parallelism start and failure points are drawn from the seed.
+     * Segment i of seed s gets fault kind number (3s + i) mod 8, so consecutive seeds rotate through
+     * every kind (seeds 1-3 cover all eight); parallelism start and failure points are drawn from the seed.
      */
     static FaultSchedule of(long seed, int segmentCount) {
         Random random = new Random(seed);

@@ -95,6 +95,7 @@ class TableProgressResumeITCase {
         assertThat(new DeltaTableReader(tableOf("orders_dead_letters")).rows())
                 .as("dead letters, each once")
                 .hasSize(first.malformed.size() + second.malformed.size());
+        assertMetricsMatchTheTables();
     }
 
     /**
@@ -107,8 +108,13 @@ class TableProgressResumeITCase {
         String topic = "resume-table-behind";
         kafka.createTopic(topic, 3);
         OrderGenerator.Produced produced =
-                new OrderGenerator(3, 0.1, 0.2, 10_000).produce(kafka.bootstrapServers(), topic, 3, 3_000, "c-");
+                new OrderGenerator(3, 0.1, 0.2, 10_000).produce(kafka.bootstrapServers(), topic, 3, 0, 1_500, "c-");
         run(config(topic, "checkpoints-1"));
+        OrderGenerator.Produced more =
+                new OrderGenerator(4, 0.1, 0.2, 10_000).produce(kafka.bootstrapServers(), topic, 3, 1_500, 3_000, "c-");
+        produced.distinctIds.addAll(more.distinctIds);
+        produced.malformed.addAll(more.malformed);
+        run(config(topic, "checkpoints-2")); // a second run, so the last commit is not the only one
         long deadLetterRows = new DeltaTableReader(tableOf("orders_dead_letters")).rows().size();
         assertThat(deadLetterRows).isEqualTo(produced.malformed.size());
 
@@ -119,13 +125,27 @@ class TableProgressResumeITCase {
         assertThat(new DeltaTableReader(tableOf("orders")).rows()).hasSizeLessThan(produced.distinctIds.size());
         assertThat(lost).isPositive();
 
-        run(config(topic, "checkpoints-2"));
+        run(config(topic, "checkpoints-3"));
 
         assertOrdersExactly(produced.distinctIds);
         assertThat(new DeltaTableReader(tableOf("orders_dead_letters")).rows())
                 .as("no dead letter written twice")
                 .hasSize(produced.malformed.size());
         assertThat(recordedPositions(tableOf("orders"), "orders-orders")).isEqualTo(before);
+        assertMetricsMatchTheTables();
+    }
+
+    /** The metrics table counts every row and dead letter once, re-read records included. */
+    private void assertMetricsMatchTheTables() {
+        long rows = 0;
+        long deadLetters = 0;
+        for (Map<String, Object> metric : new DeltaTableReader(tableOf("orders_metrics")).rows()) {
+            rows += (Long) metric.get("rows");
+            deadLetters += (Long) metric.get("dead_letters");
+        }
+        assertThat(rows).as("metrics rows").isEqualTo(new DeltaTableReader(tableOf("orders")).rows().size());
+        assertThat(deadLetters).as("metrics dead letters")
+                .isEqualTo(new DeltaTableReader(tableOf("orders_dead_letters")).rows().size());
     }
 
     // ------------------------------------------------------------------------------------------
