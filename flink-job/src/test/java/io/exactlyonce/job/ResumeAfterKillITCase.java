@@ -123,14 +123,6 @@ class ResumeAfterKillITCase {
         System.out.printf("seed %d: killed %s; the same command then ran to the end in %d ms%n",
                 seed, killedAt, (System.nanoTime() - start) / 1_000_000);
 
-        String lastRun = lastRunOf(log);
-        if (checkpointRetained) {
-            assertThat(lastRun).as("the last run restored the retained checkpoint (log %s)", log)
-                    .contains("the latest complete retained checkpoint of this job");
-        } else {
-            assertThat(lastRun).as("the last run started without state (log %s)", log)
-                    .contains("Starting without state: no complete retained checkpoint of this job");
-        }
         ReconcileReport report = ReconcileReport.of(
                 KafkaTopicSnapshot.read(kafka.bootstrapServers(), List.of(topic), new Properties(),
                         MAX_RECORD_BYTES, MAX_ORDER_ID_BYTES),
@@ -144,6 +136,15 @@ class ResumeAfterKillITCase {
         assertThat(report.extra).as("extra ids\n%s", text).isEmpty();
         assertThat(report.rows).as("rows\n%s", text).isEqualTo(produced.distinctIds.size());
         assertThat(report.ok()).as("lineage and dead letters\n%s", text).isTrue();
+
+        String lastRun = lastRunOf(log);
+        if (checkpointRetained) {
+            assertThat(lastRun).as("the last run restored the retained checkpoint (log %s)", log)
+                    .contains("the latest complete retained checkpoint of this job");
+        } else {
+            assertThat(lastRun).as("the last run started without state (log %s)", log)
+                    .contains("Starting without state: no complete retained checkpoint of this job");
+        }
     }
 
     /**
