@@ -2,7 +2,6 @@ package io.exactlyonce.job;
 
 import io.exactlyonce.delta.sink.testutil.DeltaTableReader;
 import io.exactlyonce.delta.sink.testutil.KeySetAssert;
-import io.exactlyonce.job.local.LocalJobRunner;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -13,7 +12,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,14 +26,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Hostile records against the job as {@code deploy/run-local.sh} runs it: {@link LocalJobRunner} in
+ * Hostile records against the job as {@code deploy/run-local.sh} runs it: {@code LocalJobRunner} in
  * its own JVM with the script's heap, reading a real broker. The topic holds 600 records of
  * ~1 MiB (valid orders padded with an unknown field, and records just over max-record-bytes: about
  * 600 MB, sized to keep the test near a minute on two cores), valid orders with a ~900 KB customer_id, a million-digit amount and a 1 MB
@@ -188,44 +184,17 @@ class HostileRecordsITCase {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Runs the local runner in a JVM with deploy/common.sh's heap and this JVM's --add-opens flags. */
+    /** Runs the local runner as deploy/run-local.sh does ({@link LocalJobProcess}) and waits for it to finish. */
     private void runLocalJob(List<String> args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.add(runLocalHeap());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
-                command.add(arg);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(LocalJobRunner.class.getName());
-        command.addAll(args);
         Path log = Paths.get("target", "HostileRecordsITCase-local-job.log");
-        Process job = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Files.deleteIfExists(log);
+        Process job = LocalJobProcess.start(args, log);
         try {
             boolean exited = job.waitFor(150, TimeUnit.SECONDS);
-            assertThat(exited).as("the local job finished within 150 s; log: %s", tail(log)).isTrue();
-            assertThat(job.exitValue()).as("exit code of the local job; log: %s", tail(log)).isZero();
+            assertThat(exited).as("the local job finished within 150 s; log: %s", LocalJobProcess.tail(log)).isTrue();
+            assertThat(job.exitValue()).as("exit code of the local job; log: %s", LocalJobProcess.tail(log)).isZero();
         } finally {
             job.destroyForcibly();
         }
-    }
-
-    /** The -Xmx of deploy/common.sh, the heap deploy/run-local.sh runs the job in. */
-    private static String runLocalHeap() throws Exception {
-        String script = Files.readString(Paths.get("..", "deploy", "common.sh"));
-        Matcher m = Pattern.compile("(-Xmx\\w+)").matcher(script);
-        assertThat(m.find()).as("deploy/common.sh sets -Xmx").isTrue();
-        return m.group(1);
-    }
-
-    private static String tail(Path log) throws Exception {
-        List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 }

@@ -57,6 +57,7 @@ public final class JobConfig implements Serializable {
                     JobOption.optional("accept-lost-kafka-records", "false", "resume at the earliest available offset when Kafka no longer holds the offset to continue from (retention, deleteRecords, recreated topic), logging each lost range; default: fail"),
                     JobOption.optional("accept-committed-offsets-gap", "false", "allow a start without restored state from committed offsets against a table with data (may skip the records of a checkpoint whose Delta commit failed)"),
                     JobOption.optional("restore-from", null, "checkpoint or savepoint to restore, for embedded runs (deploy/run-local.sh); on a cluster use flink run -s"),
+                    JobOption.optional("auto-resume", "true", "embedded runs (deploy/run-local.sh): restore the latest complete retained checkpoint of this job (same --uid-prefix) found in --checkpoint-dir; --restore-from wins; false = start without state (an explicit fresh start); on a cluster use flink run -s"),
                     JobOption.optional("fail-after-records", "-1", "testing: fail one task once after this many records (-1 = never)"));
 
     private final Map<String, String> values;
@@ -125,6 +126,7 @@ public final class JobConfig implements Serializable {
         skipCheckpointsOnRestore();
         bool("accept-lost-kafka-records");
         bool("accept-committed-offsets-gap");
+        bool("auto-resume");
         positiveLong("checkpoint-interval-ms");
         positiveLong("dedup-ttl-days");
         maxRecordBytes();
@@ -344,6 +346,14 @@ public final class JobConfig implements Serializable {
     /** The checkpoint or savepoint an embedded run restores, if any. */
     public Optional<String> restoreFrom() {
         return Optional.ofNullable(get("restore-from"));
+    }
+
+    /**
+     * Whether an embedded run without {@code --restore-from} restores the latest complete retained
+     * checkpoint of this job in {@code --checkpoint-dir} ({@code local.RetainedCheckpoints}).
+     */
+    public boolean autoResume() {
+        return bool("auto-resume");
     }
 
     public long failAfterRecords() {

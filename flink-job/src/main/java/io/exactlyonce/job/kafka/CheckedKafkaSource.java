@@ -16,7 +16,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /**
  * Flink's {@link KafkaSource} with the job's checks at the two moments the connector leaves open:
  * a start without restored state ({@link CommittedStartGuard}, when the enumerator is created rather
- * than restored) and offsets Kafka no longer holds ({@link LostRecordsPolicy}, in every reader).
+ * than restored) and offsets Kafka no longer holds ({@link LostRecordsPolicy}, in every reader). A
+ * bounded source restored from state ends like a fresh one ({@link RestoredBoundedEnumerator}).
  * State, serializers and splits are the connector's own, so checkpoints and savepoints taken with
  * the plain {@code KafkaSource} under the same uid restore unchanged.
  */
@@ -55,7 +56,7 @@ public final class CheckedKafkaSource<T>
     @Override
     public SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> restoreEnumerator(
             SplitEnumeratorContext<KafkaPartitionSplit> context, KafkaSourceEnumState checkpoint) throws Exception {
-        return kafka.restoreEnumerator(context, checkpoint);
+        return RestoredBoundedEnumerator.restore(kafka, context, checkpoint);
     }
 
     @Override

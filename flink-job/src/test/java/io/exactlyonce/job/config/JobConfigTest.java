@@ -322,6 +322,13 @@ class JobConfigTest {
     }
 
     @Test
+    void autoResumeIsOnByDefaultAndABoolean() {
+        assertThat(JobConfig.fromArgs(REQUIRED).autoResume()).isTrue();
+        assertThat(JobConfig.fromArgs(args("--auto-resume", "false")).autoResume()).isFalse();
+        assertInvalid("auto-resume", args("--auto-resume", "no"));
+    }
+
+    @Test
     void missingKafkaPropertiesFileFails() {
         assertInvalid("kafka-properties-file", args("--kafka-properties-file", tmp.resolve("nope").toString()));
     }
