@@ -9,6 +9,7 @@ import io.exactlyonce.job.OrdersJob;
 import io.exactlyonce.job.OrdersPipeline;
 import io.exactlyonce.job.config.JobConfig;
 import io.exactlyonce.job.demo.OrderGenerator;
+import io.exactlyonce.job.reconcile.PositionsReport;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -41,6 +42,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A job started again without any Flink state (its checkpoints lost) resumes from the positions its
@@ -87,7 +89,14 @@ class TableProgressResumeITCase {
         OrderGenerator.Produced second =
                 new OrderGenerator(2, 0.1, 0.05, 10_000).produce(kafka.bootstrapServers(), topic, 3, 1_500, "b-");
         resend(topic, first.distinctIds.stream().sorted().limit(300).collect(Collectors.toList()));
+        PositionsReport lagging = PositionsReport.of(config(topic, "checkpoints-2"));
+        assertThat(lagging.lines).hasSize(3).allSatisfy(line -> assertThat(line.tablePositions).hasSize(3));
+        assertThat(lagging.lines.stream().mapToLong(PositionsReport.Line::lag).sum())
+                .as("lag from the recorded positions = records produced since")
+                .isEqualTo(second.records + 300);
         run(config(topic, "checkpoints-2")); // the same job, all Flink state gone
+        assertThat(PositionsReport.of(config(topic, "checkpoints-2")).lines)
+                .allSatisfy(line -> assertThat(line.lag()).isZero());
 
         Set<String> expected = new HashSet<>(first.distinctIds);
         expected.addAll(second.distinctIds);
@@ -146,6 +155,41 @@ class TableProgressResumeITCase {
         assertThat(rows).as("metrics rows").isEqualTo(new DeltaTableReader(tableOf("orders")).rows().size());
         assertThat(deadLetters).as("metrics dead letters")
                 .isEqualTo(new DeltaTableReader(tableOf("orders_dead_letters")).rows().size());
+    }
+
+    /**
+     * The topic was deleted and recreated while the job was down (same name, new topic id): a start
+     * from the tables fails loudly instead of applying the old topic's positions to the new one; the
+     * option that accepts the loss starts the new topic at its earliest offset.
+     */
+    @Test
+    void aRecreatedTopicIsDetectedOnAStartFromTheTables() throws Exception {
+        String topic = "resume-recreated";
+        kafka.createTopic(topic, 3);
+        new OrderGenerator(5, 0.0, 0.0, 10_000).produce(kafka.bootstrapServers(), topic, 3, 0, 600, "old-");
+        run(config(topic, "checkpoints-1"));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.deleteTopics(List.of(topic)).all().get();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (admin.listTopics().names().get().contains(topic) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+        }
+        kafka.createTopic(topic, 3);
+        OrderGenerator.Produced fresh =
+                new OrderGenerator(6, 0.0, 0.0, 10_000).produce(kafka.bootstrapServers(), topic, 3, 0, 300, "new-");
+
+        assertThatThrownBy(() -> run(config(topic, "checkpoints-2")))
+                .hasStackTraceContaining("deleted and recreated")
+                .hasStackTraceContaining("'--accept-lost-kafka-records true'");
+        assertThat(new DeltaTableReader(tableOf("orders")).rows()).as("nothing written").hasSize(600);
+
+        run(config(topic, "checkpoints-3").with("accept-lost-kafka-records", "true"));
+        List<String> ids = new DeltaTableReader(tableOf("orders")).rows().stream()
+                .map(r -> (String) r.get("order_id"))
+                .filter(id -> id.startsWith("new-"))
+                .collect(Collectors.toList());
+        KeySetAssert.assertExactlyOnce(ids, fresh.distinctIds);
     }
 
     // ------------------------------------------------------------------------------------------
