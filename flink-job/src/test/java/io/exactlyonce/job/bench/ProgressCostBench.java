@@ -46,11 +46,15 @@ public final class ProgressCostBench {
 
     public static void main(String[] args) throws Exception {
         long ids = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
+        boolean rocksDb = args.length > 1 && args[1].equals("rocksdb");
+        boolean skipCommits = args.length > 2 && args[2].equals("no-commit-cost");
         Path root = Files.createTempDirectory("progress-bench");
         Engine engine = KernelEngines.create(Map.of());
         StructType schema = DeltaSchemaConverter.toDeltaSchema(OrderSchema.ORDERS);
-        commitCost(root, engine, schema);
-        bootstrap(root, engine, schema, ids);
+        if (!skipCommits) {
+            commitCost(root, engine, schema);
+        }
+        bootstrap(root, engine, schema, ids, rocksDb);
     }
 
     private static void commitCost(Path root, Engine engine, StructType schema) throws Exception {
@@ -80,7 +84,8 @@ public final class ProgressCostBench {
         System.out.printf("ratio (median): %.2f%n", (double) median(progressMs) / median(plainMs));
     }
 
-    private static void bootstrap(Path root, Engine engine, StructType schema, long ids) throws Exception {
+    private static void bootstrap(Path root, Engine engine, StructType schema, long ids, boolean rocksDb)
+            throws Exception {
         String table = root.resolve("orders").toUri().toString();
         Snapshot snapshot = DeltaTableBootstrap.ensureTable(engine, table, schema, OrderSchema.ORDERS_PARTITION_COLUMNS, Map.of());
         long t0 = System.nanoTime();
@@ -99,12 +104,15 @@ public final class ProgressCostBench {
         try (KeyedOneInputStreamOperatorTestHarness<String, RowData, RowData> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new DedupOperator(Duration.ofDays(7), table), new OrderIdKey(), Types.STRING, 128, 1, 0)) {
+            if (rocksDb) {
+                h.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+            }
             h.setup();
             h.open();
             long ms = (System.nanoTime() - t1) / 1_000_000;
             System.gc();
-            System.out.printf("dedup bootstrap of %d ids (heap state backend, 1 subtask): %d ms, heap +%d MB after GC, %d ids/s%n",
-                    ids, ms, (usedHeap() - heapBefore) >> 20, ms == 0 ? 0 : ids * 1000 / ms);
+            System.out.printf("dedup bootstrap of %d ids (%s state backend, 1 subtask): %d ms, heap +%d MB after GC, %d ids/s%n",
+                    ids, rocksDb ? "RocksDB" : "heap", ms, (usedHeap() - heapBefore) >> 20, ms == 0 ? 0 : ids * 1000 / ms);
         }
     }
 
