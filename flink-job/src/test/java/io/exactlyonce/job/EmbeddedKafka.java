@@ -53,10 +53,14 @@ public final class EmbeddedKafka implements AutoCloseable {
             // rejected (NOT_LEADER, then out-of-sequence) and its records lost to the test
             long deadline = System.currentTimeMillis() + 30_000;
             while (true) {
-                var description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
-                if (description.partitions().size() == partitions
-                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                    break;
+                try {
+                    var description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+                    if (description.partitions().size() == partitions
+                            && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        break;
+                    }
+                } catch (java.util.concurrent.ExecutionException notYetKnown) {
+                    // the metadata of a just created (or recreated) topic is still propagating
                 }
                 if (System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException("partitions of " + name + " have no leader after 30 s");

@@ -76,6 +76,13 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
     private final Duration ttl;
     private final String bootstrapTable;
     private transient boolean restored;
+    /**
+     * After a start without state: ids whose row the orders table holds but the metrics table has
+     * not counted yet (the job died between the two tables' commits), with the row's position. When
+     * the re-read record of that very row arrives it is the row itself, not a duplicate: it is
+     * counted as a row (the orders table's filter drops it). At most one checkpoint's rows.
+     */
+    private transient Map<String, String> unCountedRows;
     private transient ValueState<Long> firstSeen;
     private transient ValueState<Boolean> legacySeen;
     private transient InternalTimerService<VoidNamespace> expiry;
@@ -138,6 +145,7 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
         expiry = getInternalTimerService(EXPIRY_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         duplicates = getMetricGroup().counter("duplicatesDropped");
         expired = getMetricGroup().counter("idsExpired");
+        unCountedRows = new java.util.HashMap<>();
         if (bootstrapTable != null && !restored) {
             rememberIdsOfTheTable();
         }
@@ -161,7 +169,7 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
         long[] counts = new long[2];
         new DeltaTableScanner(bootstrapTable, Map.of())
                 .scan(
-                        List.of("order_id", "_kafka_timestamp"),
+                        List.of("order_id", "_kafka_timestamp", "_kafka_topic", "_kafka_partition", "_kafka_offset"),
                         row -> {
                             counts[0]++;
                             String id = row.getString(0);
@@ -172,8 +180,14 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
                             try {
                                 setCurrentKey(id);
                                 Long first = firstSeen.value();
-                                if (first == null || kafkaMillis < first) {
+                                // the latest admitted copy: an id re-admitted after its window
+                                // expired counts from its newest row, as the live state did
+                                if (first == null || kafkaMillis > first) {
                                     remember(kafkaMillis);
+                                }
+                                if (!countsEverything()
+                                        && !metricsTableCounted(row.getString(2), row.getInt(3), row.getLong(4))) {
+                                    unCountedRows.put(id, row.getString(2) + "/" + row.getInt(3) + "@" + row.getLong(4));
                                 }
                             } catch (Exception e) {
                                 throw new IllegalStateException("Cannot remember id " + id + " from " + bootstrapTable, e);
@@ -197,6 +211,11 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
         RowData row = element.getValue();
         long kafkaTimestamp = row.getTimestamp(OrderSchema.KAFKA_TIMESTAMP, 3).getMillisecond();
         Long first = firstSeen.value();
+        if (first != null && !unCountedRows.isEmpty() && isOwnRow(row)) {
+            count(row);
+            output.collect(element);
+            return;
+        }
         if (first != null) {
             if (kafkaTimestamp - first < ttlMillis) {
                 dropDuplicate(row);
@@ -211,8 +230,13 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
             return;
         }
         remember(kafkaTimestamp);
+        count(row);
+        output.collect(element);
+    }
+
+    /** Counts a passed row for the metrics table, unless the metrics table already counted it. */
+    private void count(RowData row) {
         if (!counted(row)) {
-            output.collect(element);
             return;
         }
         DecimalData amount =
@@ -224,12 +248,18 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
                 .addRow(
                         amount == null ? null : amount.toBigDecimal(),
                         eventTime.getMillisecond() * 1000L + eventTime.getNanoOfMillisecond() / 1000);
-        output.collect(element);
+    }
+
+    /** Whether the record is the re-read of a row the orders table holds but the metrics table did not count. */
+    private boolean isOwnRow(RowData row) {
+        String at = row.getString(OrderSchema.KAFKA_TOPIC) + "/" + row.getInt(OrderSchema.KAFKA_PARTITION)
+                + "@" + row.getLong(OrderSchema.KAFKA_OFFSET);
+        return unCountedRows.remove(row.getString(OrderSchema.ORDER_ID).toString(), at);
     }
 
     private boolean counted(RowData row) {
         return countsEverything() || counts(
-                row.getString(OrderSchema.KAFKA_TOPIC).toString(),
+                row.getString(OrderSchema.KAFKA_TOPIC),
                 row.getInt(OrderSchema.KAFKA_PARTITION),
                 row.getLong(OrderSchema.KAFKA_OFFSET));
     }

@@ -42,7 +42,7 @@ public final class CoveredRowsFilter extends RichFilterFunction<RowData> {
         if (floor.isEmpty()) {
             return true;
         }
-        if (floor.covers(row.getString(topicField).toString(), row.getInt(partitionField), row.getLong(offsetField))) {
+        if (floor.covers(row.getString(topicField), row.getInt(partitionField), row.getLong(offsetField))) {
             dropped.inc();
             return false;
         }

@@ -40,6 +40,16 @@ public abstract class StatsCountingOperator<IN> extends AbstractStreamOperator<R
         return metricsFloor == null || !metricsFloor.covers(topic, partition, offset);
     }
 
+    /** Whether the metrics table already counted the record at this position (a pure lookup). */
+    protected final boolean metricsTableCounted(String topic, int partition, long offset) {
+        return metricsFloor != null && metricsFloor.holds(topic, partition, offset);
+    }
+
+    /** {@link #counts(String, int, long)} for a row's topic, without decoding it. */
+    protected final boolean counts(org.apache.flink.table.data.StringData topic, int partition, long offset) {
+        return metricsFloor == null || !metricsFloor.covers(topic, partition, offset);
+    }
+
     @Override
     public void open() throws Exception {
         super.open();

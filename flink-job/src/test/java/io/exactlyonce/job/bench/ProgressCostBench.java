@@ -105,7 +105,10 @@ public final class ProgressCostBench {
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new DedupOperator(Duration.ofDays(7), table), new OrderIdKey(), Types.STRING, 128, 1, 0)) {
             if (rocksDb) {
-                h.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+                // the harness has no managed memory: give RocksDB what a TaskManager slot would
+                var rocks = new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend();
+                rocks.getMemoryConfiguration().setFixedMemoryPerSlot(org.apache.flink.configuration.MemorySize.parse("256mb"));
+                h.setStateBackend(rocks);
             }
             h.setup();
             h.open();

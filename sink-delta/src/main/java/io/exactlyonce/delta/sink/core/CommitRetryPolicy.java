@@ -3,6 +3,7 @@ package io.exactlyonce.delta.sink.core;
 import io.delta.kernel.exceptions.CommitStateUnknownException;
 import io.delta.kernel.exceptions.KernelEngineException;
 import io.delta.kernel.exceptions.MaxCommitRetryLimitReachedException;
+import io.delta.kernel.exceptions.MetadataChangedException;
 import io.delta.kernel.exceptions.ProtocolChangedException;
 
 import java.io.IOException;
@@ -70,7 +71,8 @@ public final class CommitRetryPolicy implements Serializable {
                     // a concurrent writer changed the protocol (e.g. enabled a feature) or won a
                     // race Kernel does not resolve itself: a retry rebuilds on the new snapshot,
                     // after re-checking the txn version
-                    || t instanceof ProtocolChangedException) {
+                    || t instanceof ProtocolChangedException
+                    || t instanceof MetadataChangedException) {
                 return true;
             }
         }

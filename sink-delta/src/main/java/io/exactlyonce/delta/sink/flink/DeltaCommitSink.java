@@ -295,7 +295,9 @@ public final class DeltaCommitSink
     protected void finishRecoveringContext(Collection<DeltaTransaction> handledTransactions) {
         DeltaCommitterContext restored = getUserContext().orElseThrow();
         userContext = Optional.of(committer().contextAfterRestore(restored, restoreCheck()));
-        if (config.progressId() != null) {
+        // after an accepted rewind the table's positions are ahead of what is re-read: do not carry
+        // them forward (they would claim rows the re-read range has yet to write)
+        if (config.progressId() != null && !restoreCheck().rewound()) {
             mergeTableProgress();
         }
     }
