@@ -47,7 +47,8 @@ public final class OrderGenerator {
         public long duplicates;
         public final List<Malformed> malformed = new ArrayList<>();
         final java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
-        final java.util.concurrent.atomic.AtomicLong failedSends = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.ConcurrentLinkedQueue<ProducerRecord<byte[], byte[]>> failed =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         @Override
         public String toString() {
@@ -122,18 +123,42 @@ public final class OrderGenerator {
             }
             producer.flush();
         }
-        if (produced.failure.get() != null) {
-            // never report as produced what Kafka did not take: a reconciliation would blame the job
-            throw new IllegalStateException(
-                    produced.failedSends.get() + " records could not be produced to " + topic, produced.failure.get());
-        }
+        resendFailed(props, topic, produced);
         return produced;
     }
 
+    /**
+     * Sends again, one by one on a new producer, the records the broker rejected (a send racing a
+     * partition's leader election can fail, and an idempotent producer then rejects the rest of its
+     * batches as out of sequence): a rejected record was not written, so sending it again writes it
+     * once. Never reports as produced what Kafka did not take: a reconciliation would blame the job.
+     */
+    private static void resendFailed(Properties props, String topic, Produced produced) {
+        for (int round = 1; !produced.failed.isEmpty(); round++) {
+            List<ProducerRecord<byte[], byte[]>> again = new ArrayList<>(produced.failed);
+            produced.failed.clear();
+            if (round > 5) {
+                throw new IllegalStateException(
+                        again.size() + " records could not be produced to " + topic, produced.failure.get());
+            }
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+                for (ProducerRecord<byte[], byte[]> record : again) {
+                    try {
+                        producer.send(record).get();
+                    } catch (Exception e) {
+                        produced.failed.add(record);
+                        produced.failure.set(e);
+                    }
+                }
+            }
+        }
+    }
+
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, int partition, byte[] value, Produced produced) {
-        producer.send(new ProducerRecord<>(topic, partition, null, value), (metadata, e) -> {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, null, value);
+        producer.send(record, (metadata, e) -> {
             if (e != null) {
-                produced.failedSends.incrementAndGet();
+                produced.failed.add(record);
                 produced.failure.compareAndSet(null, e);
             }
         });
