@@ -38,11 +38,15 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Wires the job graph: KafkaSource → parse (dead letters to a side output) → keyBy(order_id) →
- * dedup → Delta sink for orders; the dead letters into their own Delta table; per-checkpoint counts
- * into the metrics table. All three tables are written by the exactly-once sink. Every operator has
- * a stable uid derived from {@code --uid-prefix}. Used by the job's main, the embedded runner and
- * the tests, so they run the same graph.
+ * Wires the job graph: KafkaSource → parse (dead letters and the Kafka position of every
+ * partition to side outputs) → keyBy(order_id) → dedup → Delta sink for orders; the dead letters
+ * into their own Delta table; per-checkpoint counts into the metrics table. All three tables are
+ * written by the exactly-once sink, each recording the Kafka positions with its data, so that a
+ * start without Flink state ({@code --starting-offsets table}) resumes from the tables: the source
+ * starts at their lowest position, each table drops the rows it holds ({@link CoveredRowsFilter}),
+ * the metrics count only what the metrics table has not, and dedup first remembers the orders
+ * table's ids. Every operator has a stable uid derived from {@code --uid-prefix}. Used by the job's
+ * main, the embedded runner and the tests, so they run the same graph.
  */
 public final class OrdersPipeline {
 

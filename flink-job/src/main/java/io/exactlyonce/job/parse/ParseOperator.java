@@ -22,9 +22,13 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Turns Kafka records into order rows; a record that does not parse or validate becomes a
- * dead-letter row (raw value cut to a cap with its full length and hash, reason, lineage) on the {@link #DEAD_LETTERS} side output instead of
- * failing the job or being dropped. Counts dead letters per checkpoint for the metrics table and in
- * the {@code deadLetters} metric. Thin Flink glue over {@link OrderParser}.
+ * dead-letter row (raw value cut to a cap with its full length and hash, reason, lineage) on the
+ * {@link #DEAD_LETTERS} side output instead of failing the job or being dropped. Counts dead
+ * letters per checkpoint for the metrics table and in the {@code deadLetters} metric. Being the
+ * first operator after the source, it also tracks the next offset of every Kafka partition it
+ * reads ({@link PartitionPositions}) — every record counts: rows, dead letters and later
+ * duplicates — and emits it on {@link #PROGRESS} before each checkpoint barrier and at end of
+ * input, for the sinks to commit with their data. Thin Flink glue over {@link OrderParser}.
  */
 public final class ParseOperator extends StatsCountingOperator<KafkaRecord> {
 
