@@ -1,5 +1,6 @@
 package io.exactlyonce.job.stats;
 
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import io.exactlyonce.job.progress.PositionFloor;
 
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -23,6 +24,14 @@ public abstract class StatsCountingOperator<IN> extends AbstractStreamOperator<R
 
     private transient StatsEmitter stats;
     private PositionFloor metricsFloor;
+
+    /**
+     * Chained to its input like a user function (Flink's default for a custom operator is to start
+     * a new task): parse runs in the source's thread, with no serialization between them.
+     */
+    protected StatsCountingOperator() {
+        setChainingStrategy(ChainingStrategy.ALWAYS);
+    }
 
     /** Counts only records beyond the positions the metrics table recorded; returns this operator. */
     public StatsCountingOperator<IN> countingFrom(PositionFloor metricsTablePositions) {

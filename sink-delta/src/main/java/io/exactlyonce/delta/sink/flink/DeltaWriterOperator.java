@@ -1,5 +1,6 @@
 package io.exactlyonce.delta.sink.flink;
 
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
 import io.exactlyonce.delta.sink.core.DeltaTableBootstrap;
 import io.exactlyonce.delta.sink.core.KernelEngines;
@@ -57,6 +58,9 @@ public final class DeltaWriterOperator extends AbstractStreamOperator<CommitterI
     public DeltaWriterOperator(RowType rowType, DeltaSinkConfig config) {
         this.rowType = rowType;
         this.config = config;
+        // chained to its input (a custom operator starts a new task by default): rows reach the
+        // writer without being serialized between tasks
+        setChainingStrategy(ChainingStrategy.ALWAYS);
     }
 
     @Override
