@@ -25,6 +25,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.exactlyonce.delta.sink.testutil.KeySetAssert;
+import static io.exactlyonce.job.JobRuns.awaitRows;
+import static io.exactlyonce.job.JobRuns.awaitTermination;
+import static io.exactlyonce.job.JobRuns.latestCheckpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -185,41 +188,6 @@ class OrdersJobITCase {
         env.setParallelism(2);
         OrdersPipeline.build(env, config);
         return env.executeAsync(name);
-    }
-
-    private static void awaitRows(String table, long expected) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        long rows = -1;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                rows = new DeltaTableReader(table).rows().size();
-            } catch (RuntimeException notCreatedYet) {
-                rows = -1;
-            }
-            if (rows >= expected) {
-                return;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("table " + table + " reached " + rows + " of " + expected + " rows");
-    }
-
-    private static void awaitTermination(JobClient client) throws Exception {
-        try {
-            client.getJobExecutionResult().get();
-        } catch (java.util.concurrent.ExecutionException cancelled) {
-            // a cancelled job completes its result exceptionally
-        }
-    }
-
-    private static Path latestCheckpoint(Path jobDir) throws Exception {
-        try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(jobDir)) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
-                    .filter(d -> java.nio.file.Files.exists(d.resolve("_metadata")))
-                    .max(java.util.Comparator.comparingLong(
-                            d -> Long.parseLong(d.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no retained checkpoint in " + jobDir));
-        }
     }
 
     /** One produced topic and the bounded job run over it. */

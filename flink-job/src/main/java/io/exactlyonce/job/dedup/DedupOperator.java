@@ -187,7 +187,7 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
                                 }
                                 if (!countsEverything()
                                         && !metricsTableCounted(row.getString(2), row.getInt(3), row.getLong(4))) {
-                                    unCountedRows.put(id, row.getString(2) + "/" + row.getInt(3) + "@" + row.getLong(4));
+                                    unCountedRows.put(id, position(row.getString(2), row.getInt(3), row.getLong(4)));
                                 }
                             } catch (Exception e) {
                                 throw new IllegalStateException("Cannot remember id " + id + " from " + bootstrapTable, e);
@@ -252,9 +252,15 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
 
     /** Whether the record is the re-read of a row the orders table holds but the metrics table did not count. */
     private boolean isOwnRow(RowData row) {
-        String at = row.getString(OrderSchema.KAFKA_TOPIC) + "/" + row.getInt(OrderSchema.KAFKA_PARTITION)
-                + "@" + row.getLong(OrderSchema.KAFKA_OFFSET);
+        String at = position(
+                row.getString(OrderSchema.KAFKA_TOPIC).toString(),
+                row.getInt(OrderSchema.KAFKA_PARTITION),
+                row.getLong(OrderSchema.KAFKA_OFFSET));
         return unCountedRows.remove(row.getString(OrderSchema.ORDER_ID).toString(), at);
+    }
+
+    private static String position(String topic, int partition, long offset) {
+        return topic + "/" + partition + "@" + offset;
     }
 
     private boolean counted(RowData row) {

@@ -22,15 +22,20 @@ public final class TopicIds {
 
     private TopicIds() {}
 
-    /** Topic name to topic id, for every topic given. */
-    public static Map<String, String> of(Properties consumerProperties, List<String> topics) {
+    /** The admin client settings among the job's consumer properties (servers, security, timeouts). */
+    public static Properties adminProperties(Properties consumerProperties) {
         Properties props = new Properties();
         consumerProperties.forEach((k, v) -> {
             if (AdminClientConfig.configNames().contains(k.toString())) {
                 props.put(k, v);
             }
         });
-        try (Admin admin = Admin.create(props)) {
+        return props;
+    }
+
+    /** Topic name to topic id, for every topic given. */
+    public static Map<String, String> of(Properties consumerProperties, List<String> topics) {
+        try (Admin admin = Admin.create(adminProperties(consumerProperties))) {
             Map<String, TopicDescription> described =
                     admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             Map<String, String> ids = new HashMap<>();

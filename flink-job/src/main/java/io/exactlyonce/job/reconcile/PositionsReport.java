@@ -8,7 +8,6 @@ import io.exactlyonce.job.progress.KafkaProgressKey;
 import io.exactlyonce.job.progress.TopicIds;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -60,13 +59,7 @@ public final class PositionsReport {
         Properties consumer = config.kafkaConsumerProperties();
         Map<String, String> topicIds = TopicIds.of(consumer, config.topics());
         PositionsReport report = new PositionsReport();
-        Properties adminProps = new Properties();
-        consumer.forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k.toString())) {
-                adminProps.put(k, v);
-            }
-        });
-        try (Admin admin = Admin.create(adminProps)) {
+        try (Admin admin = Admin.create(TopicIds.adminProperties(consumer))) {
             Map<String, TopicDescription> topics =
                     admin.describeTopics(config.topics()).allTopicNames().get(60, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();

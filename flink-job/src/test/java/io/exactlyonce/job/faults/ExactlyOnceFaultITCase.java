@@ -47,6 +47,8 @@ import java.util.function.Consumer;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
+import static io.exactlyonce.job.JobRuns.awaitRows;
+import static io.exactlyonce.job.JobRuns.awaitTermination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -222,7 +224,7 @@ class ExactlyOnceFaultITCase {
                 case STATE_LOST:
                     awaitRows(table, topic, rowsOf(table, topic) + 1);
                     job.cancel().get();
-                    awaitTerminated(job);
+                    awaitTermination(job);
                     deleteRecursively(tmp.resolve("checkpoints"));
                     deleteRecursively(tmp.resolve("savepoints"));
                     job = submit(config, null, segment.parallelism, ordersSink);
@@ -278,14 +280,6 @@ class ExactlyOnceFaultITCase {
         outcome.otherRows = outcome.report.otherTopicRows;
         outcome.metricsMatch = metricsMatch(finalConfig.metricsPath(), outcome.report, snapshot);
         return outcome;
-    }
-
-    private static void awaitTerminated(JobClient job) throws Exception {
-        try {
-            job.getJobExecutionResult().get();
-        } catch (java.util.concurrent.ExecutionException cancelled) {
-            // a cancelled job completes its result exceptionally
-        }
     }
 
     private static void deleteRecursively(Path dir) throws java.io.IOException {

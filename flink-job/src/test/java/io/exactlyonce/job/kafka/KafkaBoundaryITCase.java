@@ -34,10 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,8 +46,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
+import static io.exactlyonce.job.JobRuns.awaitRows;
+import static io.exactlyonce.job.JobRuns.latestCheckpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -258,32 +257,6 @@ class KafkaBoundaryITCase {
     private static List<String> orderIds(JobConfig config) {
         return new DeltaTableReader(config.tablePath()).column("order_id").stream()
                 .map(String::valueOf).collect(Collectors.toList());
-    }
-
-    private static void awaitRows(String table, long expected) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        long rows = -1;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                rows = new DeltaTableReader(table).rows().size();
-            } catch (RuntimeException notCreatedYet) {
-                rows = -1;
-            }
-            if (rows >= expected) {
-                return;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("table " + table + " reached " + rows + " of " + expected + " rows");
-    }
-
-    private static Path latestCheckpoint(Path jobDir) throws Exception {
-        try (Stream<Path> dirs = Files.list(jobDir)) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
-                    .filter(d -> Files.exists(d.resolve("_metadata")))
-                    .max(Comparator.comparingLong(d -> Long.parseLong(d.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no retained checkpoint in " + jobDir));
-        }
     }
 
     private static Admin admin() {
