@@ -90,6 +90,7 @@ public final class OrdersPipeline {
                                         config.deadLetterMaxValueBytes(),
                                         config.kafkaConsumerProperties(),
                                         config.topics())
+                                        .countingRows(!config.dedup())
                                         .countingFrom(metricsTable))
                         .uid(uid + "-parse");
         DataStream<CommitterInput> progress = orders.getSideOutput(ParseOperator.PROGRESS);
@@ -98,19 +99,12 @@ public final class OrdersPipeline {
                         OrderSchema.DL_KAFKA_TOPIC, OrderSchema.DL_KAFKA_PARTITION, OrderSchema.DL_KAFKA_OFFSET,
                         uid + "-dead-letters-not-yet-in-table");
 
-        SingleOutputStreamOperator<RowData> unique =
-                orders.keyBy(new OrderIdKey())
-                        .transform(
-                                "Dedup",
-                                InternalTypeInfo.of(OrderSchema.ORDERS),
-                                new DedupOperator(
-                                        config.dedupTtl(),
-                                        config.startingOffsets().equals("table") ? config.tablePath() : null)
-                                        .countingFrom(metricsTable))
-                        .uid(uid + "-dedup");
+        SingleOutputStreamOperator<RowData> unique = config.dedup() ? dedup(orders, config, metricsTable) : orders;
 
         DataStream<BatchStats> stats =
-                orders.getSideOutput(StatsEmitter.STATS).union(unique.getSideOutput(StatsEmitter.STATS));
+                config.dedup()
+                        ? orders.getSideOutput(StatsEmitter.STATS).union(unique.getSideOutput(StatsEmitter.STATS))
+                        : orders.getSideOutput(StatsEmitter.STATS);
         SingleOutputStreamOperator<RowData> metricsRows =
                 stats.transform(
                                 "CheckpointMetrics",
@@ -133,6 +127,20 @@ public final class OrdersPipeline {
         sink(config, OrderSchema.METRICS, config.metricsPath(), uid + "-metrics-table", progress)
                 .writerParallelism(1)
                 .append(metricsRows);
+    }
+
+    /** keyBy(order_id) → the first occurrence of each id within the dedup window. */
+    private static SingleOutputStreamOperator<RowData> dedup(
+            SingleOutputStreamOperator<RowData> orders, JobConfig config, PositionFloor metricsTable) {
+        return orders.keyBy(new OrderIdKey())
+                .transform(
+                        "Dedup",
+                        InternalTypeInfo.of(OrderSchema.ORDERS),
+                        new DedupOperator(
+                                        config.dedupTtl(),
+                                        config.startingOffsets().equals("table") ? config.tablePath() : null)
+                                .countingFrom(metricsTable))
+                .uid(config.uidPrefix() + "-dedup");
     }
 
     /**

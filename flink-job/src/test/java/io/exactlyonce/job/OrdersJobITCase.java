@@ -109,6 +109,31 @@ class OrdersJobITCase {
     }
 
     @Test
+    void withoutDedupEveryValidRecordLandsOnceAndIsCounted() throws Exception {
+        String topic = "orders-no-dedup";
+        kafka.createTopic(topic, 3);
+        OrderGenerator.Produced produced =
+                new OrderGenerator(7, 0.10, 0.01, 10_000).produce(kafka.bootstrapServers(), topic, 3, 3_000, "nd-");
+        Map<String, String> options = new HashMap<>(options(topic, -1));
+        options.put("dedup", "false");
+        options.put("delivery-guarantee", "at-least-once");
+        JobConfig config = JobConfig.fromMap(options);
+        submit(config, null, "orders-no-dedup").getJobExecutionResult().get();
+
+        List<Map<String, Object>> orders = new DeltaTableReader(config.tablePath()).rows();
+        java.util.Set<String> positions = new java.util.HashSet<>();
+        orders.forEach(o -> positions.add(o.get("_kafka_partition") + "@" + o.get("_kafka_offset")));
+        assertThat(positions).as("every valid record once, by its Kafka position").hasSize(orders.size());
+        assertThat(orders).as("duplicates are written too").hasSize(produced.distinctIds.size() + (int) produced.duplicates);
+        assertThat(orders.stream().map(o -> (String) o.get("order_id")).collect(Collectors.toSet()))
+                .isEqualTo(produced.distinctIds);
+        List<Map<String, Object>> metrics = new DeltaTableReader(config.metricsPath()).rows();
+        assertThat(metrics.stream().mapToLong(m -> (Long) m.get("rows")).sum()).as("rows counted").isEqualTo(orders.size());
+        assertThat(metrics.stream().mapToLong(m -> (Long) m.get("duplicates_dropped")).sum()).isZero();
+        assertThat(new DeltaTableReader(config.deadLetterPath()).rows()).hasSize(produced.malformed.size());
+    }
+
+    @Test
     void metricsTableSumsMatchTheDataTable() throws Exception {
         Run run = produceAndRun("metrics", 5_000, 0.10, 0.01, 1_500);
         run.assertExactlyOnce();
@@ -165,7 +190,11 @@ class OrdersJobITCase {
     // ------------------------------------------------------------------------------------------
 
     private JobConfig config(String topic, long failAfter) {
-        return JobConfig.fromMap(Map.of(
+        return JobConfig.fromMap(options(topic, failAfter));
+    }
+
+    private Map<String, String> options(String topic, long failAfter) {
+        return Map.of(
                 "bootstrap-servers", kafka.bootstrapServers(),
                 "topics", topic,
                 "table-path", tmp.resolve("orders").toUri().toString(),
@@ -175,7 +204,7 @@ class OrdersJobITCase {
                 "starting-offsets", "earliest",
                 "state-backend", "hashmap",
                 "max-record-bytes", "10000",
-                "fail-after-records", Long.toString(failAfter)));
+                "fail-after-records", Long.toString(failAfter));
     }
 
     private static JobClient submit(JobConfig config, String restoreFrom, String name) throws Exception {

@@ -44,6 +44,8 @@ public final class JobConfig implements Serializable {
                     JobOption.optional("checkpoint-interval-ms", "10000", "checkpoint interval; rows become visible in the table at each checkpoint"),
                     JobOption.optional("checkpoint-dir", "file:///tmp/exactly-once-delta/checkpoints", "checkpoint storage (retained on cancellation)"),
                     JobOption.optional("state-backend", "rocksdb", "rocksdb (incremental checkpoints) | hashmap"),
+                    JobOption.optional("delivery-guarantee", "exactly-once", "exactly-once (aligned checkpoint barriers: every record is in the tables once) | at-least-once (checkpoint barriers are not aligned: no input is held back at a checkpoint, a restart may write a record twice)"),
+                    JobOption.optional("dedup", "true", "drop records whose order_id was seen within the dedup window; false writes every record (benchmarks, inputs without duplicates)"),
                     JobOption.optional("dedup-ttl-days", "7", "how long an order_id is remembered for deduplication, in data time (Kafka timestamps)"),
                     JobOption.optional("max-record-bytes", "1048576", "larger records go to the dead-letter table"),
                     JobOption.optional("max-order-id-bytes", "256", "an order_id longer than this (UTF-8) makes the record a dead letter instead of a dedup key"),
@@ -127,6 +129,8 @@ public final class JobConfig implements Serializable {
         bool("accept-lost-kafka-records");
         bool("accept-committed-offsets-gap");
         bool("auto-resume");
+        bool("dedup");
+        exactlyOnce();
         positiveLong("checkpoint-interval-ms");
         positiveLong("dedup-ttl-days");
         maxRecordBytes();
@@ -282,6 +286,22 @@ public final class JobConfig implements Serializable {
 
     public boolean rocksDb() {
         return get("state-backend").equalsIgnoreCase("rocksdb");
+    }
+
+    /** Whether checkpoints align barriers (exactly-once) or not (at-least-once). */
+    public boolean exactlyOnce() {
+        String v = get("delivery-guarantee").toLowerCase(Locale.ROOT);
+        if (v.equals("exactly-once")) {
+            return true;
+        }
+        if (v.equals("at-least-once")) {
+            return false;
+        }
+        throw new InvalidOptionException("delivery-guarantee", "must be exactly-once or at-least-once, was '" + v + "'");
+    }
+
+    public boolean dedup() {
+        return bool("dedup");
     }
 
     public Duration dedupTtl() {

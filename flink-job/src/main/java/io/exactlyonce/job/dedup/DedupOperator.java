@@ -26,9 +26,7 @@ import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.data.TimestampData;
 
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -236,18 +234,9 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
 
     /** Counts a passed row for the metrics table, unless the metrics table already counted it. */
     private void count(RowData row) {
-        if (!counted(row)) {
-            return;
+        if (counted(row)) {
+            countRow(row);
         }
-        DecimalData amount =
-                row.isNullAt(OrderSchema.AMOUNT)
-                        ? null
-                        : row.getDecimal(OrderSchema.AMOUNT, OrderSchema.AMOUNT_PRECISION, OrderSchema.AMOUNT_SCALE);
-        TimestampData eventTime = row.getTimestamp(OrderSchema.EVENT_TIME, 6);
-        stats()
-                .addRow(
-                        amount == null ? null : amount.toBigDecimal(),
-                        eventTime.getMillisecond() * 1000L + eventTime.getNanoOfMillisecond() / 1000);
     }
 
     /** Whether the record is the re-read of a row the orders table holds but the metrics table did not count. */

@@ -44,6 +44,7 @@ public final class ParseOperator extends StatsCountingOperator<KafkaRecord> {
     private final int maxRecordBytes;
     private final int maxOrderIdBytes;
     private final int deadLetterMaxValueBytes;
+    private boolean countsRows;
     private final Properties consumerProperties;
     private final List<String> topics;
     private transient OrderParser parser;
@@ -71,6 +72,15 @@ public final class ParseOperator extends StatsCountingOperator<KafkaRecord> {
         this.deadLetterMaxValueBytes = deadLetterMaxValueBytes;
         this.consumerProperties = consumerProperties;
         this.topics = List.copyOf(topics);
+    }
+
+    /**
+     * Counts the parsed rows for the metrics table here: for a job without dedup, where every
+     * parsed row goes to the orders table. Returns this operator.
+     */
+    public ParseOperator countingRows(boolean countsRows) {
+        this.countsRows = countsRows;
+        return this;
     }
 
     @Override
@@ -122,6 +132,9 @@ public final class ParseOperator extends StatsCountingOperator<KafkaRecord> {
             error = "unexpected parse failure: " + e;
         }
         if (row != null) {
+            if (countsRows && counts(r.topic, r.partition, r.offset)) {
+                countRow(row);
+            }
             output.collect(element.replace(row));
             return;
         }

@@ -6,7 +6,11 @@ import io.exactlyonce.job.progress.PositionFloor;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import io.exactlyonce.job.OrderSchema;
+
+import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.TimestampData;
 
 /**
  * Base of the operators that count what they do per checkpoint (parse, dedup): {@link #stats()}
@@ -66,6 +70,19 @@ public abstract class StatsCountingOperator<IN> extends AbstractStreamOperator<R
         if (metricsFloor != null) {
             metricsFloor.open();
         }
+    }
+
+    /** Adds an order row that goes to the orders table to the counts of the current checkpoint. */
+    protected final void countRow(RowData row) {
+        DecimalData amount =
+                row.isNullAt(OrderSchema.AMOUNT)
+                        ? null
+                        : row.getDecimal(OrderSchema.AMOUNT, OrderSchema.AMOUNT_PRECISION, OrderSchema.AMOUNT_SCALE);
+        TimestampData eventTime = row.getTimestamp(OrderSchema.EVENT_TIME, 6);
+        stats.current()
+                .addRow(
+                        amount == null ? null : amount.toBigDecimal(),
+                        eventTime.getMillisecond() * 1000L + eventTime.getNanoOfMillisecond() / 1000);
     }
 
     /** The counts of the current checkpoint. */
