@@ -141,7 +141,7 @@ public final class OrderParser {
                             return fail("event_time must be an ISO-8601 string, was " + describe(v));
                         }
                         try {
-                            eventTime = Instant.parse(p.getText());
+                            eventTime = IsoInstant.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                         } catch (DateTimeParseException e) {
                             return fail("event_time is not an ISO-8601 instant: '" + abbreviate(p.getText()) + "'");
                         }
