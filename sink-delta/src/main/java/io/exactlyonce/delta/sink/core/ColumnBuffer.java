@@ -4,6 +4,7 @@ import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.types.DataType;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 
 /**
  * An append-only, fixed-capacity column of one batch, exposed to Kernel's Parquet writer as a
@@ -186,20 +187,24 @@ public abstract class ColumnBuffer implements ColumnVector {
 
     /** A column of strings. */
     public static final class Strings extends ColumnBuffer {
-        private final String[] values;
+        private final byte[][] utf8;
 
         public Strings(DataType type, int capacity) {
             super(type, capacity);
-            values = new String[capacity];
+            utf8 = new byte[capacity][];
         }
 
-        public void append(String v) {
-            values[size++] = v;
+        /**
+         * Appends a string given as its UTF-8 bytes (not copied: the caller hands them over). The
+         * text is decoded only when Kernel's Parquet writer reads it, on the writer's own thread.
+         */
+        public void append(byte[] utf8Bytes) {
+            utf8[size++] = utf8Bytes;
         }
 
         @Override
         public String getString(int rowId) {
-            return values[rowId];
+            return new String(utf8[rowId], StandardCharsets.UTF_8);
         }
     }
 

@@ -229,9 +229,10 @@ public final class RowDataBatchBuilder {
                     }
 
                     int appendValue(RowData row, int pos) {
-                        String value = row.getString(pos).toString();
-                        c.append(value);
-                        return 16 + value.length() * 2;
+                        // the UTF-8 bytes, copied out of a reused row; decoded on the Parquet thread
+                        byte[] utf8 = row.getString(pos).toBytes();
+                        c.append(utf8);
+                        return 16 + utf8.length;
                     }
                 };
             }
