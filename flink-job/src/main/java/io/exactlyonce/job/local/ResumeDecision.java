@@ -44,7 +44,7 @@ final class ResumeDecision {
         }
         RetainedCheckpoints.Selection selection;
         try {
-            selection = new RetainedCheckpoints(config.checkpointDir(), shapeOf(config), JobIdentity.of(config),
+            selection = new RetainedCheckpoints(config.checkpointDir(), () -> shapeOf(config), JobIdentity.of(config),
                             ResumeDecision.class.getClassLoader())
                     .select();
         } catch (IOException e) {

@@ -103,13 +103,23 @@ final class RetainedCheckpoints {
     }
 
     private final Path root;
-    private final JobShape shape;
+    private final java.util.function.Supplier<JobShape> shapeSource;
+    private JobShape shape;
     private final JobIdentity identity;
     private final ClassLoader classLoader;
 
     RetainedCheckpoints(String checkpointDir, JobShape shape, JobIdentity identity, ClassLoader classLoader) {
+        this(checkpointDir, () -> shape, identity, classLoader);
+    }
+
+    /**
+     * With the job's shape built only when a complete checkpoint is there to judge: a first start
+     * (an empty or new directory) does not build the job graph twice.
+     */
+    RetainedCheckpoints(
+            String checkpointDir, java.util.function.Supplier<JobShape> shape, JobIdentity identity, ClassLoader classLoader) {
         this.root = new Path(checkpointDir);
-        this.shape = shape;
+        this.shapeSource = shape;
         this.identity = identity;
         this.classLoader = classLoader;
     }
@@ -166,6 +176,9 @@ final class RetainedCheckpoints {
                         candidate, METADATA, e.toString());
                 selection.corrupt.add(candidate + ": " + e);
                 continue;
+            }
+            if (shape == null) {
+                shape = shapeSource.get();
             }
             JobShape.Match match = shape.match(metadata);
             if (match.kind == JobShape.Kind.THIS_JOB) {

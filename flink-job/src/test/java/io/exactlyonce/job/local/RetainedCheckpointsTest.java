@@ -85,6 +85,22 @@ class RetainedCheckpointsTest {
     }
 
     @Test
+    void buildsTheJobGraphOnlyWhenThereIsACheckpointToJudge() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger builds = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<JobShape> shape = () -> {
+            builds.incrementAndGet();
+            return thisJob;
+        };
+        Files.createDirectories(dir.resolve(JOB_A).resolve("chk-1")); // in progress: no _metadata
+        assertThat(new RetainedCheckpoints(dir.toUri().toString(), shape, thisIdentity, loader()).select().chosen()).isEmpty();
+        assertThat(builds).as("nothing to judge: no graph built").hasValue(0);
+
+        write(JOB_A, 4, thisJob, 1_000);
+        assertThat(new RetainedCheckpoints(dir.toUri().toString(), shape, thisIdentity, loader()).select().chosen()).isPresent();
+        assertThat(builds).hasValue(1);
+    }
+
+    @Test
     void neverPicksACheckpointOfAnotherJobInTheSameDirectory() throws Exception {
         write(JOB_A, 4, thisJob, 1_000);
         write(JOB_B, 9, otherJob, 9_000); // newer, but --uid-prefix payments
