@@ -97,11 +97,16 @@ public final class BenchRunner {
             BenchCharts.latency(streaming, resultDir.resolve("latency.png"));
         }
         out.println("\nResults: " + resultDir);
-        boolean exact = results.stream().allMatch(r -> r.exact) && streaming.stream().allMatch(s -> s.exact);
+        boolean exact = allExact(results, streaming);
         if (!exact) {
             out.println("FAILED: a run's output was not exactly its input (see 'exact' above); its figures mean nothing.");
         }
         return exact ? 0 : 1;
+    }
+
+    /** Whether every run wrote exactly its input: the condition for exit code 0. */
+    static boolean allExact(List<VariantResult> results, List<StreamingResult> streaming) {
+        return results.stream().allMatch(r -> r.exact) && streaming.stream().allMatch(s -> s.exact);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
