@@ -25,6 +25,8 @@ class BenchStatsTest {
         assertThat(BenchStats.percentile(four, 50)).isEqualTo(200.0);
         assertThat(BenchStats.percentile(four, 99)).isEqualTo(400.0);
         assertThat(BenchStats.percentile(four, 1)).isEqualTo(100.0);
+        // rank 2.4 rounds up to the 3rd value, never down
+        assertThat(BenchStats.percentile(four, 60)).isEqualTo(300.0);
         assertThat(BenchStats.percentile(List.of(7L), 99)).isEqualTo(7.0);
     }
 
