@@ -6,9 +6,11 @@ import org.apache.flink.configuration.PipelineOptionsInternal;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -42,6 +44,21 @@ final class ChildSettings {
         conf.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, CHECKPOINT_HISTORY);
         conf.set(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID, required(JOB_ID));
         return conf;
+    }
+
+    /**
+     * Runs the job of a Flink child to its end ({@link #awaitEndOrStop}), writes the probe's report and
+     * exits the JVM: 0 when the job finished or was stopped, 1 when it failed (the cause on stderr).
+     */
+    static void runAndExit(StreamExecutionEnvironment env, String jobName, ChildProbe probe) throws Exception {
+        String status = "FAILED";
+        try {
+            status = awaitEndOrStop(env.executeAsync(jobName));
+        } catch (Exception e) {
+            e.printStackTrace();
+        }
+        probe.writeReport(report(), status, Map.of());
+        System.exit(status.equals("FAILED") ? 1 : 0);
     }
 
     /**

@@ -15,7 +15,6 @@ import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.parquet.row.ParquetRowDataBuilder;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -24,7 +23,6 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 
-import java.util.Map;
 
 /**
  * Benchmark child for variant (c): the job's reading, parsing and dedup in front of Flink's own
@@ -45,15 +43,7 @@ public final class FileSinkChild {
         StreamExecutionEnvironment env = LocalJobRunner.environment(config);
         env.configure(ChildSettings.flinkSettings());
         build(env, config);
-        String status = "FAILED";
-        try {
-            JobClient client = env.executeAsync("bench file-sink " + config.topics());
-            status = ChildSettings.awaitEndOrStop(client);
-        } catch (Exception e) {
-            e.printStackTrace();
-        }
-        probe.writeReport(ChildSettings.report(), status, Map.of());
-        System.exit(status.equals("FAILED") ? 1 : 0);
+        ChildSettings.runAndExit(env, "bench file-sink " + config.topics(), probe);
     }
 
     static void build(StreamExecutionEnvironment env, JobConfig config) {

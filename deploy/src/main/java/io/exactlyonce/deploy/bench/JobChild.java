@@ -5,10 +5,8 @@ import io.exactlyonce.job.OrdersPipeline;
 import io.exactlyonce.job.config.JobConfig;
 import io.exactlyonce.job.local.LocalJobRunner;
 
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.util.Map;
 
 /**
  * Benchmark child for variants (a) and (b) and the state-scale scenario: the job itself, built as
@@ -27,14 +25,6 @@ public final class JobChild {
         StreamExecutionEnvironment env = LocalJobRunner.environment(config);
         env.configure(ChildSettings.flinkSettings());
         OrdersPipeline.build(env, config);
-        String status = "FAILED";
-        try {
-            JobClient client = env.executeAsync("bench orders-to-delta " + config.topics());
-            status = ChildSettings.awaitEndOrStop(client);
-        } catch (Exception e) {
-            e.printStackTrace();
-        }
-        probe.writeReport(ChildSettings.report(), status, Map.of());
-        System.exit(status.equals("FAILED") ? 1 : 0);
+        ChildSettings.runAndExit(env, "bench orders-to-delta " + config.topics(), probe);
     }
 }
