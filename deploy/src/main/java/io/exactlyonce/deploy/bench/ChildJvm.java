@@ -54,8 +54,6 @@ final class ChildJvm {
         command.add("-XX:+UseG1GC");
         command.addAll(OPENS);
         command.add("-Dlog4j.configurationFile=log4j2-bench.properties");
-        command.add("-Djava.io.tmpdir=" + dir.resolve("tmp"));
-        Files.createDirectories(dir.resolve("tmp"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
