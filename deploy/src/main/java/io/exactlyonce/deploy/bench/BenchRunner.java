@@ -2,16 +2,13 @@ package io.exactlyonce.deploy.bench;
 
 import io.exactlyonce.job.demo.KafkaBroker;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The benchmark harness ({@code deploy/bench.sh}): starts the project-managed Kafka broker, loads the
@@ -56,7 +53,7 @@ public final class BenchRunner {
             return throughput(options, topics, workDir, resultDir, out);
         } finally {
             if (!options.keepData()) {
-                deleteRecursively(workDir);
+                Dirs.deleteRecursively(workDir);
             }
         }
     }
@@ -107,16 +104,5 @@ public final class BenchRunner {
     /** Whether every run wrote exactly its input: the condition for exit code 0. */
     static boolean allExact(List<VariantResult> results, List<StreamingResult> streaming) {
         return results.stream().allMatch(r -> r.exact) && streaming.stream().allMatch(s -> s.exact);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

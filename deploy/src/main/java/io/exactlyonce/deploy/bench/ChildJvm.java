@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts one benchmark child JVM: this JVM's java and class path, the same heap limit and JVM flags
  * for every variant (G1, the {@code --add-opens} Flink needs on Java 17, the children's log
- * configuration), output to {@code child.log} in the variant's directory. {@link #launchMillis} is
+ * configuration), output to {@code child.log} in the variant's directory, and a temp directory of its
+ * own (Flink's MiniCluster and RocksDB files), deleted once the child has exited. {@link #launchMillis} is
  * taken just before the process starts: the "command start" of every figure.
  */
 final class ChildJvm {
@@ -37,11 +38,13 @@ final class ChildJvm {
     final Process process;
     final long launchMillis;
     final Path log;
+    private final Path tmp;
 
-    private ChildJvm(Process process, long launchMillis, Path log) {
+    private ChildJvm(Process process, long launchMillis, Path log, Path tmp) {
         this.process = process;
         this.launchMillis = launchMillis;
         this.log = log;
+        this.tmp = tmp;
     }
 
     static ChildJvm start(Path dir, String heap, Class<?> main, Map<String, String> properties, List<String> args)
@@ -53,6 +56,9 @@ final class ChildJvm {
         command.add("-Xms" + heap);
         command.add("-XX:+UseG1GC");
         command.addAll(OPENS);
+        // a short temp directory of its own (RocksDB limits path lengths), deleted when the child is awaited
+        Path tmp = Files.createTempDirectory("bench-");
+        command.add("-Djava.io.tmpdir=" + tmp);
         command.add("-Dlog4j.configurationFile=log4j2-bench.properties");
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-cp");
@@ -64,15 +70,21 @@ final class ChildJvm {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         long launch = System.currentTimeMillis();
-        return new ChildJvm(builder.start(), launch, log);
+        return new ChildJvm(builder.start(), launch, log, tmp);
     }
 
     /** Waits for the exit; a child still running after {@code timeoutSeconds} is killed and reported. */
-    int await(long timeoutSeconds) throws InterruptedException {
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            throw new IllegalStateException("Child did not finish within " + timeoutSeconds + " s; see " + log);
+    int await(long timeoutSeconds) throws InterruptedException, IOException {
+        try {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                throw new IllegalStateException("Child did not finish within " + timeoutSeconds + " s; see " + log);
+            }
+            return process.exitValue();
+        } finally {
+            if (!process.isAlive()) {
+                Dirs.deleteRecursively(tmp);
+            }
         }
-        return process.exitValue();
     }
 }

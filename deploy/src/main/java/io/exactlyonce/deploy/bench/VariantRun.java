@@ -186,6 +186,12 @@ final class VariantRun {
             observer.pollOnce();
             Files.writeString(run.stopFile(), "stop");
             run.child().await(180);
+        } finally {
+            if (run.child().process.isAlive()) {
+                // the phase failed before the child was stopped: do not leave a job running
+                run.child().process.destroyForcibly();
+                run.child().await(60);
+            }
         }
         List<CheckpointStat> checkpoints = run.observer().checkpoints();
         r.checkpoints = (int) checkpoints.stream().filter(CheckpointStat::completed).count();
