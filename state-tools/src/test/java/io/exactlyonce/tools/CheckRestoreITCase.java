@@ -4,7 +4,11 @@ import io.exactlyonce.tools.savepoint.PendingTransaction;
 import io.exactlyonce.tools.savepoint.SavepointContents;
 import io.exactlyonce.tools.savepoint.SavepointFiles;
 
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -21,6 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * --allow-rewind true}); bad job options exit 2. Nothing is created where the options point.
  */
 class CheckRestoreITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
     @TempDir Path tmp;
 
@@ -51,7 +59,8 @@ class CheckRestoreITCase {
     void aTableAheadOfTheSavepointIsARewindTheSinkWouldRefuse() throws Exception {
         String savepoint = GoldenSavepointsITCase.golden("rocksdb").toString();
         long checkpoint = SavepointFiles.load(savepoint, "savepoint").getCheckpointId();
-        String appId = new SavepointContents(savepoint, "savepoint", new JobUids("orders"), true).committers().stream()
+        String appId = new SavepointContents(savepoint, "savepoint", new JobUids("orders"), true)
+                .read(false, null, 0, false).transactions().stream()
                 .filter(r -> r.uid.equals("orders-orders-delta-committer")).map(r -> r.appId).findFirst().orElseThrow();
         String table = tmp.resolve("orders").toUri().toString();
         OrdersTableGenerator.write(table, "t", 0, 10, appId, checkpoint + 3);

@@ -100,7 +100,7 @@ public final class BootstrapDedupCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Long fixedFirstSeen = validate();
         long start = System.nanoTime();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(new Configuration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
         env.setParallelism(parallelism);
         env.getConfig().enableObjectReuse();
         DataStream<KeyFirstSeen> keys =

@@ -85,14 +85,15 @@ public final class InspectCommand implements Callable<Integer> {
         JobUids uids = new JobUids(uidPrefix);
         SavepointContents contents =
                 new SavepointContents(savepoint, "<savepoint>", uids, !"hashmap".equalsIgnoreCase(stateBackend));
+        SavepointContents.Found found = contents.read(true, key, sample, true);
         return new InspectReport(
                 savepoint,
                 contents.metadata().getCheckpointId(),
                 uidPrefix,
                 operators(contents),
-                dedup(contents),
-                committers(contents.committers()),
-                splits(contents.kafkaSplits()));
+                dedup(contents, found.dedup()),
+                committers(found.transactions()),
+                splits(found.splits()));
     }
 
     private static List<InspectReport.Operator> operators(SavepointContents contents) {
@@ -107,7 +108,7 @@ public final class InspectCommand implements Callable<Integer> {
         return operators;
     }
 
-    private InspectReport.Dedup dedup(SavepointContents contents) throws Exception {
+    private InspectReport.Dedup dedup(SavepointContents contents, List<DedupEntry> entries) {
         if (contents.operator(contents.uids().dedup()).isEmpty()) {
             return null;
         }
@@ -116,7 +117,7 @@ public final class InspectCommand implements Callable<Integer> {
         long timers = 0;
         List<InspectReport.Key> sampled = new ArrayList<>();
         InspectReport.Key lookup = key == null ? null : new InspectReport.Key(key, false, null, null, null);
-        for (DedupEntry entry : contents.dedup(key, sample)) {
+        for (DedupEntry entry : entries) {
             if (entry.kind == DedupEntry.TOTALS) {
                 keys = entry.firstSeen;
                 timers = entry.timers;

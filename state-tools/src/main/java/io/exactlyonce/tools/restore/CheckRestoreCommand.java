@@ -113,7 +113,8 @@ public final class CheckRestoreCommand implements Callable<Integer> {
         tables.put(uids.committer("dead-letters"), config.deadLetterPath());
         tables.put(uids.committer("metrics-table"), config.metricsPath());
         Map<String, String> appIds = new LinkedHashMap<>();
-        for (PendingTransaction row : new SavepointContents(savepoint, "<savepoint>", uids, true, false).committers()) {
+        for (PendingTransaction row : new SavepointContents(savepoint, "<savepoint>", uids, true, false)
+                .read(false, null, 0, false).transactions()) {
             appIds.put(row.uid, row.appId);
         }
         Engine engine = KernelEngines.create(Map.of());

@@ -48,8 +48,8 @@ final class JobGraphOperators {
                     .with("dead-letter-path", scratch.resolve("dead-letters").toUri().toString())
                     .with("metrics-path", scratch.resolve("metrics").toUri().toString())
                     .with("starting-offsets", "earliest");
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.createLocalEnvironment(OrdersJob.flinkConfiguration(graphConfig));
+            // an environment that only builds the graph: it is never executed
+            StreamExecutionEnvironment env = new StreamExecutionEnvironment(OrdersJob.flinkConfiguration(graphConfig));
             OrdersJob.configure(env, graphConfig);
             OrdersPipeline.build(env, graphConfig);
             return of(env.getStreamGraph());

@@ -26,7 +26,7 @@ import java.util.Optional;
 /**
  * The orders job's state in one savepoint or retained checkpoint, read with the State Processor
  * API on an embedded Flink: the operators in its metadata, the dedup keys, the Delta committers'
- * transactions and the Kafka splits. Each read is one small bounded Flink job.
+ * transactions and the Kafka splits, all read by one small bounded Flink job.
  *
  * <p>Keyed state is read through RocksDB by default, which restores both backends' savepoints and
  * RocksDB's incremental checkpoints and keeps the keys off the heap; {@code hashmap} reads a
@@ -86,47 +86,59 @@ public final class SavepointContents {
                 .findFirst();
     }
 
-    /** The dedup state summarised: totals, up to {@code sample} keys, and the looked-up key if present. */
-    public List<DedupEntry> dedup(String lookupKey, int sample) throws Exception {
-        OperatorState state = operator(uids.dedup()).orElse(null);
-        if (state == null) {
-            return List.of();
-        }
-        StreamExecutionEnvironment env = env();
-        KeyedStateInputFormat<String, ?, DedupEntry> format =
-                new KeyedStateInputFormat<>(
-                        state, backend(), MutableConfig.of(env.getConfiguration()),
-                        new DedupStateReaderOperator(lookupKey), env.getConfig());
-        DataStream<DedupEntry> entries = SourceBuilder.fromFormat(env, format, Types.POJO(DedupEntry.class));
-        return collect(entries
-                .transform("dedup summary", Types.POJO(DedupEntry.class), new DedupSummaryOperator(sample))
-                .setParallelism(1)
-                .setMaxParallelism(1));
-    }
+    /** What one read found: dedup entries (see {@link DedupSummaryOperator}), committer transactions, splits. */
+    public record Found(List<DedupEntry> dedup, List<PendingTransaction> transactions, List<KafkaSplit> splits) {}
 
-    /** The transactions of every Delta committer of the job that the savepoint holds. */
-    public List<PendingTransaction> committers() throws Exception {
+    /**
+     * Reads, in one Flink job, the dedup state summarised (when {@code withDedup}: totals, up to
+     * {@code sample} keys and the looked-up key), the transactions of every Delta committer of the
+     * job that the savepoint holds, and (when {@code withSplits}) the Kafka source's splits.
+     */
+    public Found read(boolean withDedup, String lookupKey, int sample, boolean withSplits) throws Exception {
         StreamExecutionEnvironment env = env();
         SavepointReader reader = SavepointReader.read(env, path, backend());
-        DataStream<PendingTransaction> all = null;
+        List<DataStream<StateRecord>> streams = new ArrayList<>();
+        OperatorState dedup = withDedup ? operator(uids.dedup()).orElse(null) : null;
+        if (dedup != null) {
+            KeyedStateInputFormat<String, ?, DedupEntry> format =
+                    new KeyedStateInputFormat<>(
+                            dedup, backend(), MutableConfig.of(env.getConfiguration()),
+                            new DedupStateReaderOperator(lookupKey), env.getConfig());
+            streams.add(SourceBuilder.fromFormat(env, format, Types.POJO(DedupEntry.class))
+                    .transform("dedup summary", Types.POJO(DedupEntry.class), new DedupSummaryOperator(sample))
+                    .setParallelism(1)
+                    .setMaxParallelism(1)
+                    .map(new StateRecord.OfDedup()));
+        }
         for (String sink : JobUids.SINKS) {
             String uid = uids.committer(sink);
-            if (operator(uid).isEmpty()) {
-                continue;
+            if (operator(uid).isPresent()) {
+                streams.add(CommitterStateReader.read(reader, uid).map(new StateRecord.OfTransaction()));
             }
-            DataStream<PendingTransaction> one = CommitterStateReader.read(reader, uid);
-            all = all == null ? one : all.union(one);
         }
-        return all == null ? List.of() : collect(all);
-    }
-
-    /** The Kafka source's splits with their offsets. */
-    public List<KafkaSplit> kafkaSplits() throws Exception {
-        if (operator(uids.kafkaSource()).isEmpty()) {
-            return List.of();
+        if (withSplits && operator(uids.kafkaSource()).isPresent()) {
+            streams.add(KafkaSplitReader.read(reader, uids.kafkaSource()).map(new StateRecord.OfSplit()));
         }
-        StreamExecutionEnvironment env = env();
-        return collect(KafkaSplitReader.read(SavepointReader.read(env, path, backend()), uids.kafkaSource()));
+        Found found = new Found(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        if (streams.isEmpty()) {
+            return found;
+        }
+        DataStream<StateRecord> all = streams.get(0);
+        for (DataStream<StateRecord> more : streams.subList(1, streams.size())) {
+            all = all.union(more);
+        }
+        try (CloseableIterator<StateRecord> it = all.executeAndCollect("state-tools read " + path)) {
+            it.forEachRemaining(r -> {
+                if (r.dedup != null) {
+                    found.dedup().add(r.dedup);
+                } else if (r.transaction != null) {
+                    found.transactions().add(r.transaction);
+                } else {
+                    found.splits().add(r.split);
+                }
+            });
+        }
+        return found;
     }
 
     private StateBackend backend() {
@@ -134,17 +146,10 @@ public final class SavepointContents {
     }
 
     private static StreamExecutionEnvironment env() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(new Configuration());
+        // an embedded Flink (a local one on the command line; the test's cluster in tests)
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
         env.setParallelism(Math.min(2, Runtime.getRuntime().availableProcessors()));
         env.getConfig().enableObjectReuse();
         return env;
-    }
-
-    private static <T> List<T> collect(DataStream<T> stream) throws Exception {
-        List<T> out = new ArrayList<>();
-        try (CloseableIterator<T> it = stream.executeAndCollect("state-tools read")) {
-            it.forEachRemaining(out::add);
-        }
-        return out;
     }
 }
