@@ -83,6 +83,7 @@ public record InspectReport(
         }
         return key.key + ": first seen " + Instant.ofEpochMilli(key.firstSeen) + ", expires at "
                 + Instant.ofEpochMilli(key.expiresAt)
-                + (key.timer == null || key.timer < 0 ? ", no expiry timer" : ", timer " + Instant.ofEpochMilli(key.timer));
+                + (key.timer == null ? "" // sampled keys: the timer is looked up for --key only
+                        : key.timer < 0 ? ", no expiry timer" : ", timer " + Instant.ofEpochMilli(key.timer));
     }
 }

@@ -3,6 +3,7 @@ package io.exactlyonce.tools.savepoint;
 import io.exactlyonce.tools.JobUids;
 import io.exactlyonce.tools.ToolInputException;
 
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
@@ -108,16 +109,21 @@ public final class SavepointContents {
                     .transform("dedup summary", Types.POJO(DedupEntry.class), new DedupSummaryOperator(sample))
                     .setParallelism(1)
                     .setMaxParallelism(1)
-                    .map(new StateRecord.OfDedup()));
+                    .map((MapFunction<DedupEntry, StateRecord>) StateRecord::of)
+                    .returns(StateRecord.class));
         }
         for (String sink : JobUids.SINKS) {
             String uid = uids.committer(sink);
             if (operator(uid).isPresent()) {
-                streams.add(CommitterStateReader.read(reader, uid).map(new StateRecord.OfTransaction()));
+                streams.add(CommitterStateReader.read(reader, uid)
+                        .map((MapFunction<PendingTransaction, StateRecord>) StateRecord::of)
+                        .returns(StateRecord.class));
             }
         }
         if (withSplits && operator(uids.kafkaSource()).isPresent()) {
-            streams.add(KafkaSplitReader.read(reader, uids.kafkaSource()).map(new StateRecord.OfSplit()));
+            streams.add(KafkaSplitReader.read(reader, uids.kafkaSource())
+                    .map((MapFunction<KafkaSplit, StateRecord>) StateRecord::of)
+                    .returns(StateRecord.class));
         }
         Found found = new Found(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         if (streams.isEmpty()) {

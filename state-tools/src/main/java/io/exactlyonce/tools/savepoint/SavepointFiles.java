@@ -27,16 +27,8 @@ public final class SavepointFiles {
         }
     }
 
-    /** Flink's own test of whether an operator holds state: coordinator state or any non-empty subtask state. */
+    /** Whether an operator holds state, as Flink decides it: coordinator state or any non-empty subtask state. */
     public static boolean hasState(OperatorState state) {
-        if (state.getCoordinatorState() != null) {
-            return true;
-        }
-        for (OperatorSubtaskState subtask : state.getStates()) {
-            if (subtask.hasState()) {
-                return true;
-            }
-        }
-        return false;
+        return state.getCoordinatorState() != null || state.getStates().stream().anyMatch(OperatorSubtaskState::hasState);
     }
 }
