@@ -57,6 +57,7 @@ class BootstrapDedupITCase {
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopic("seeded-orders", 2);
+            Orders.keepForever(kafka.bootstrapServers(), "seeded-orders");
             // orders 20..49 are in the table already; 50..69 are new
             Orders.produce(kafka.bootstrapServers(), "seeded-orders", 2, "b", Orders.range(20, 70));
             Map<String, String> options = Jobs.options(kafka.bootstrapServers(), "seeded-orders", tmp, "hashmap");

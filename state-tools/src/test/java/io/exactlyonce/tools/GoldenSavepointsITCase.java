@@ -6,6 +6,9 @@ import io.exactlyonce.job.EmbeddedKafka;
 import io.exactlyonce.job.JobRuns;
 import io.exactlyonce.job.config.JobConfig;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -13,7 +16,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,10 +27,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Savepoint compatibility: the job of this version restores the golden savepoints under {@code
@@ -63,6 +65,7 @@ class GoldenSavepointsITCase {
     void startKafka() throws Exception {
         kafka = EmbeddedKafka.start();
         kafka.createTopic(TOPIC, PARTITIONS);
+        Orders.keepForever(kafka.bootstrapServers(), TOPIC);
     }
 
     @AfterEach
@@ -94,6 +97,16 @@ class GoldenSavepointsITCase {
         List<String> ids = new ArrayList<>();
         new DeltaTableReader(config.tablePath()).column("order_id").forEach(id -> ids.add((String) id));
         KeySetAssert.assertExactlyOnce(ids, Orders.ids(PREFIX, GOLDEN_ORDERS, GOLDEN_ORDERS + 20));
+
+        // the run's last retained checkpoint (incremental with RocksDB) reads like a savepoint
+        Path checkpoint = JobRuns.latestCheckpoint(tmp.resolve("checkpoints").resolve(job.getJobID().toString()));
+        Jobs.Result inspected = Jobs.tool("inspect", checkpoint.toString(), "--state-backend", backend, "--json");
+        assertThat(inspected.exitCode()).as(inspected.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(inspected.out());
+        assertThat(report.get("dedup").get("keys").asLong()).as("40 restored + 20 new ids").isEqualTo(60);
+        for (JsonNode split : report.get("kafkaSplits")) {
+            assertThat(split.get("offset").asLong()).as("20 + 15 records per partition").isEqualTo(35);
+        }
     }
 
     @ParameterizedTest
@@ -131,9 +144,5 @@ class GoldenSavepointsITCase {
                 }
             }
         }
-    }
-
-    static Set<String> goldenIds() {
-        return new LinkedHashSet<>(Orders.ids(PREFIX, 0, GOLDEN_ORDERS));
     }
 }

@@ -30,8 +30,8 @@ import java.util.Optional;
  * transactions and the Kafka splits, all read by one small bounded Flink job.
  *
  * <p>Keyed state is read through RocksDB by default, which restores both backends' savepoints and
- * RocksDB's incremental checkpoints and keeps the keys off the heap; {@code hashmap} reads a
- * hashmap job's savepoint or checkpoint into the heap.
+ * RocksDB's incremental checkpoints and keeps the keys off the heap; a retained checkpoint of a
+ * hashmap job is not in the canonical format and needs {@code hashmap} (keys on the heap).
  *
  * <p>Failure cases: a path that is not a savepoint, or a savepoint with none of the job's operators
  * under the uid prefix (another job, or another {@code --uid-prefix}), is a {@link
