@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code bootstrap-dedup}: a savepoint seeded from an orders table holds every key of the table with
  * the job's expiry timer, and the job started from it over input that overlaps the table writes
- * exactly the new keys into that table (exact key set). Bad input exits 2 and writes nothing.
+ * exactly the new keys into that table (exact key set), and {@code table-status} shows the Kafka
+ * positions the job recorded there. Bad input exits 2 and writes nothing.
  */
 class BootstrapDedupITCase {
 
@@ -67,6 +68,12 @@ class BootstrapDedupITCase {
             List<String> ids = new ArrayList<>();
             new DeltaTableReader(config.tablePath()).column("order_id").forEach(id -> ids.add((String) id));
             KeySetAssert.assertExactlyOnce(ids, Orders.ids("b", 0, 70));
+
+            // table-status shows the positions the job recorded with its commits: 25 records per partition
+            JsonNode positions = new ObjectMapper().readTree(Jobs.tool("table-status", config.tablePath(), "--json").out())
+                    .get("recordedPositions").get("orders-orders");
+            assertThat(positions).hasSize(2);
+            positions.forEach(position -> assertThat(position.asLong()).isEqualTo(25));
         }
     }
 
