@@ -49,7 +49,8 @@ import java.util.stream.Stream;
  * operators start without state (new committer appIds, Kafka from {@code --starting-offsets}).
  *
  * <p>Keys stream from the table through the keyed bootstrap into RocksDB (default), so the heap
- * holds no key set: 10 million keys fit a default heap. Bad input — the table missing, the key or
+ * holds no key set (measured: under 240 MB of heap for 1 and for over 2 million keys). Throughput
+ * falls as the RocksDB instance grows (RocksDB runs in the embedded Flink's default managed memory). Bad input — the table missing, the key or
  * first-seen column missing or of the wrong type, {@code --out} not empty, a bad instant — exits 2
  * before anything is written.
  */
