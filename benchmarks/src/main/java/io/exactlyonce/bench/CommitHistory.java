@@ -107,17 +107,21 @@ final class CommitHistory {
         return new DeltaTransaction(APP_ID, checkpoint, staged, SourceProgress.of(positions));
     }
 
-    /** Copies a table directory: the log files copied, the data files hard-linked. */
+    /**
+     * Copies a table directory as hard links: data files, commits, checksums and checkpoints are
+     * never written again. {@code _last_checkpoint} (and its Hadoop checksum) is rewritten in place
+     * by later checkpoints: that one is copied, or the copy would change the original.
+     */
     static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path source : (Iterable<Path>) paths::iterator) {
                 Path target = to.resolve(from.relativize(source).toString());
                 if (Files.isDirectory(source)) {
                     Files.createDirectories(target);
-                } else if (source.getParent().getFileName().toString().startsWith("event_date=")) {
-                    Files.createLink(target, source);
-                } else {
+                } else if (source.getFileName().toString().contains("_last_checkpoint")) {
                     Files.copy(source, target);
+                } else {
+                    Files.createLink(target, source);
                 }
             }
         }

@@ -47,8 +47,9 @@ import java.util.concurrent.TimeUnit;
  * EmbeddedRocksDBStateBackend} (incremental checkpoints, RocksDB timers, 64 MB of managed memory:
  * a task slot's share of a local cluster's default 128 MB at parallelism 2). Keys are UUID-shaped
  * order ids: 90 % of the records carry a new id, 10 % the id of a record a thousand records
- * earlier (a duplicate), so the state grows by millions of keys over a trial as it does in a
- * backfill. Two measurements per setting:
+ * earlier (a duplicate), so the state grows over a trial (by hundreds of thousands to millions of
+ * keys, depending on the speed) as it does in a backfill. {@code -p managedMemory=false} gives
+ * RocksDB its own memory per column family instead. Two measurements per setting:
  * <ul>
  *   <li>{@code stateGetPut}: exactly the state access of one record, on the operator's own
  *       {@code first-seen} state: set the key, {@code value()}, and {@code update()} for a new id;
