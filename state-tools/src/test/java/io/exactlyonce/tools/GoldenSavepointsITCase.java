@@ -10,25 +10,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the test green, or add a migration.
  *
  * <p>Regenerate (only when the savepoint format is meant to change, and say so in the release
- * notes): {@code mvn -pl state-tools -am verify -Dtest=GoldenSavepointsITCase -Dgolden.regenerate=true
- * -Dsurefire.failIfNoSpecifiedTests=false}. The golden job read {@link #TOPIC} ({@link #PARTITIONS}
+ * notes): {@code mvn -pl state-tools -am verify -Dtest=RegenerateGoldenSavepoints
+ * -Dsurefire.failIfNoSpecifiedTests=false} (see {@link RegenerateGoldenSavepoints}). The golden job read {@link #TOPIC} ({@link #PARTITIONS}
  * partitions) holding orders 0 to {@link #GOLDEN_ORDERS} - 1 of {@link Orders} with prefix {@link
  * #PREFIX}, under the default {@code --uid-prefix}, and was stopped with a canonical savepoint once
  * all were committed.
@@ -106,43 +101,6 @@ class GoldenSavepointsITCase {
         assertThat(report.get("dedup").get("keys").asLong()).as("40 restored + 20 new ids").isEqualTo(60);
         for (JsonNode split : report.get("kafkaSplits")) {
             assertThat(split.get("offset").asLong()).as("20 + 15 records per partition").isEqualTo(35);
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"rocksdb", "hashmap"})
-    @EnabledIfSystemProperty(named = "golden.regenerate", matches = "true")
-    void regenerate(String backend) throws Exception {
-        Orders.produce(kafka.bootstrapServers(), TOPIC, PARTITIONS, PREFIX, Orders.range(0, GOLDEN_ORDERS));
-        JobConfig config = JobConfig.fromMap(Jobs.options(kafka.bootstrapServers(), TOPIC, tmp, backend));
-        JobClient job = Jobs.submit(config, null, "golden-" + backend);
-        JobRuns.awaitRows(config.tablePath(), GOLDEN_ORDERS);
-        Thread.sleep(1_500); // idle checkpoints: the savepoint's transactions hold no files
-        String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
-                SavepointFormatType.CANONICAL).get();
-        JobRuns.awaitTermination(job);
-        Path target = Paths.get("src/test/resources/golden", backend);
-        copy(Paths.get(java.net.URI.create(savepoint)), target);
-    }
-
-    private static void copy(Path from, Path to) throws Exception {
-        if (Files.exists(to)) {
-            try (Stream<Path> old = Files.walk(to)) {
-                for (Path p : (Iterable<Path>) old.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path dest = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dest);
-                } else if (!p.getFileName().toString().endsWith(".crc")) {
-                    Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
         }
     }
 }
