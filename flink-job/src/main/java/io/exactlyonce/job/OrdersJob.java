@@ -3,7 +3,6 @@ package io.exactlyonce.job;
 import io.exactlyonce.job.config.JobConfig;
 
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -60,8 +59,6 @@ public final class OrdersJob {
         if (config.rocksDb()) {
             conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
             conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-            // most ids are new: a bloom filter answers "not in state" without reading SST files
-            conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         } else {
             conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         }
