@@ -2,7 +2,6 @@ package io.exactlyonce.tools;
 
 import io.exactlyonce.delta.sink.testutil.DeltaTableReader;
 import io.exactlyonce.delta.sink.testutil.KeySetAssert;
-import io.exactlyonce.job.EmbeddedKafka;
 import io.exactlyonce.job.JobRuns;
 import io.exactlyonce.job.config.JobConfig;
 
@@ -10,13 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,31 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * #PREFIX}, under the default {@code --uid-prefix}, and was stopped with a canonical savepoint once
  * all were committed.
  */
-class GoldenSavepointsITCase {
-
-    static final String TOPIC = "golden-orders";
-    static final int PARTITIONS = 2;
-    static final String PREFIX = "golden";
-    static final int GOLDEN_ORDERS = 40;
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
-
-    @TempDir Path tmp;
-    EmbeddedKafka kafka;
-
-    @BeforeEach
-    void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-        kafka.createTopic(TOPIC, PARTITIONS);
-        Orders.keepForever(kafka.bootstrapServers(), TOPIC);
-    }
-
-    @AfterEach
-    void stopKafka() throws Exception {
-        kafka.close();
-    }
+class GoldenSavepointsITCase extends GoldenTopicRun {
 
     /** The golden savepoint of a backend, as the tests read it. */
     static Path golden(String backend) throws Exception {

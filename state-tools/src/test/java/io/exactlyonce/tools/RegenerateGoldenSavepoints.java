@@ -1,18 +1,11 @@
 package io.exactlyonce.tools;
 
-import io.exactlyonce.job.EmbeddedKafka;
 import io.exactlyonce.job.JobRuns;
 import io.exactlyonce.job.config.JobConfig;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,10 +15,6 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
-import static io.exactlyonce.tools.GoldenSavepointsITCase.GOLDEN_ORDERS;
-import static io.exactlyonce.tools.GoldenSavepointsITCase.PARTITIONS;
-import static io.exactlyonce.tools.GoldenSavepointsITCase.PREFIX;
-import static io.exactlyonce.tools.GoldenSavepointsITCase.TOPIC;
 
 /**
  * Writes the golden savepoints that {@link GoldenSavepointsITCase} restores, into {@code
@@ -34,26 +23,7 @@ import static io.exactlyonce.tools.GoldenSavepointsITCase.TOPIC;
  * say so in the release notes:
  * {@code mvn -pl state-tools -am verify -Dtest=RegenerateGoldenSavepoints -Dsurefire.failIfNoSpecifiedTests=false}.
  */
-class RegenerateGoldenSavepoints {
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
-
-    @TempDir Path tmp;
-    EmbeddedKafka kafka;
-
-    @BeforeEach
-    void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-        kafka.createTopic(TOPIC, PARTITIONS);
-        Orders.keepForever(kafka.bootstrapServers(), TOPIC);
-    }
-
-    @AfterEach
-    void stopKafka() throws Exception {
-        kafka.close();
-    }
+class RegenerateGoldenSavepoints extends GoldenTopicRun {
 
     @ParameterizedTest
     @ValueSource(strings = {"rocksdb", "hashmap"})
