@@ -4,6 +4,7 @@ import io.exactlyonce.job.config.InvalidOptionException;
 import io.exactlyonce.tools.bootstrap.BootstrapDedupCommand;
 import io.exactlyonce.tools.inspect.InspectCommand;
 import io.exactlyonce.tools.restore.CheckRestoreCommand;
+import io.exactlyonce.tools.table.OrphansCommand;
 import io.exactlyonce.tools.table.TableStatusCommand;
 
 import picocli.CommandLine;
@@ -13,7 +14,7 @@ import java.io.PrintWriter;
 
 /**
  * The state tools' command line: {@code inspect}, {@code bootstrap-dedup}, {@code check-restore},
- * {@code table-status} (see each command's class). Exit codes: 0 done (or the check passed), 1 the check found a
+ * {@code table-status}, {@code orphans} (see each command's class). Exit codes: 0 done (or the check passed), 1 the check found a
  * problem, {@value #BAD_INPUT} bad input — a path that is not a savepoint, another job's savepoint,
  * a missing table or column, an unknown option — reported as one message on stderr, with nothing
  * written.
@@ -23,7 +24,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         description = "See inside the orders job's savepoints, seed its dedup state, check a restore.",
         subcommands = {InspectCommand.class, BootstrapDedupCommand.class, CheckRestoreCommand.class,
-            TableStatusCommand.class})
+            TableStatusCommand.class, OrphansCommand.class})
 public final class StateTools implements Runnable {
 
     /** Exit code of a check that found a problem. */

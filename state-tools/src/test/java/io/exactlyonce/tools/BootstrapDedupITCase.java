@@ -8,6 +8,8 @@ import io.exactlyonce.job.config.JobConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -19,8 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code bootstrap-dedup}: a savepoint seeded from an orders table holds every key of the table with
  * the job's expiry timer, and the job started from it over input that overlaps the table writes
  * exactly the new keys into that table (exact key set), and {@code table-status} shows the Kafka
- * positions the job recorded there. Bad input exits 2 and writes nothing.
+ * positions the job recorded there; the seeded expiry timers fire in the job once its watermark has
+ * passed first seen + TTL, so the seeded keys leave the state. Bad input exits 2 and writes nothing.
  */
 class BootstrapDedupITCase {
 
@@ -74,6 +79,53 @@ class BootstrapDedupITCase {
                     .get("recordedPositions").get("orders-orders");
             assertThat(positions).hasSize(2);
             positions.forEach(position -> assertThat(position.asLong()).isEqualTo(25));
+        }
+    }
+
+    @Test
+    void theSeededExpiryTimersFireOnceTheDataHasMovedOnByTheTtl() throws Exception {
+        String table = tmp.resolve("orders").toUri().toString();
+        OrdersTableGenerator.write(table, "e", 0, 30);              // first seen BASE + 0..29 s
+        String seeded = tmp.resolve("seeded").toString();
+        assertThat(Jobs.tool("bootstrap-dedup", "--table", table, "--out", seeded).exitCode()).isZero();
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic("expiring-orders", 2);
+            Orders.keepForever(kafka.bootstrapServers(), "expiring-orders");
+            int eightDays = (int) Duration.ofDays(8).toSeconds();
+            // two duplicates inside the window, then one new order per partition 8 days later: the
+            // watermark passes every seeded timer (first seen + 7 days)
+            Orders.produce(kafka.bootstrapServers(), "expiring-orders", 2, "e", List.of(4, 5, eightDays, eightDays + 1));
+            JobConfig config = JobConfig.fromMap(Jobs.options(kafka.bootstrapServers(), "expiring-orders", tmp, "rocksdb"));
+            JobClient job = Jobs.submit(config, seeded, "expiring");
+            Set<String> expected = new HashSet<>(Orders.ids("e", 0, 30));
+            expected.addAll(Orders.ids("e", eightDays, eightDays + 2));
+            awaitRows(config.tablePath(), expected.size(), Duration.ofMinutes(2));
+            Thread.sleep(3_000); // a few watermark intervals after the last record
+            String savepoint = job.stopWithSavepoint(false, tmp.resolve("after").toUri().toString(),
+                    SavepointFormatType.CANONICAL).get();
+
+            List<String> ids = new ArrayList<>();
+            new DeltaTableReader(config.tablePath()).column("order_id").forEach(id -> ids.add((String) id));
+            KeySetAssert.assertExactlyOnce(ids, expected);
+            JsonNode dedup = new ObjectMapper().readTree(
+                    Jobs.tool("inspect", savepoint, "--key", "e-000004", "--json").out()).get("dedup");
+            assertThat(dedup.get("keys").asLong()).as("the 30 seeded keys expired; the 2 new ones remain: " + dedup)
+                    .isEqualTo(2);
+            assertThat(dedup.get("expiryTimers").asLong()).isEqualTo(2);
+            assertThat(dedup.get("lookup").get("found").asBoolean()).as("e-000004 forgotten").isFalse();
+        }
+    }
+
+    private static void awaitRows(String table, int rows, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Jobs.Result status = Jobs.tool("table-status", table, "--json");
+            if (status.exitCode() == 0 && new ObjectMapper().readTree(status.out()).get("rows").asLong() >= rows) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("%d rows in %s within %s", rows, table, timeout).isLessThan(deadline);
+            Thread.sleep(200);
         }
     }
 

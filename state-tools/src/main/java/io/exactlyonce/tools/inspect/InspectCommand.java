@@ -1,6 +1,7 @@
 package io.exactlyonce.tools.inspect;
 
 import io.exactlyonce.tools.JobUids;
+import io.exactlyonce.tools.ToolEnvironment;
 import io.exactlyonce.tools.TableOptions;
 import io.exactlyonce.tools.savepoint.DedupEntry;
 import io.exactlyonce.tools.savepoint.KafkaSplit;
@@ -66,6 +67,10 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--state-backend", defaultValue = "rocksdb", description = "backend to read keyed state with: rocksdb (any savepoint, keys off-heap) or hashmap (default: ${DEFAULT-VALUE})")
     String stateBackend;
 
+    @Option(names = "--rocksdb-memory", defaultValue = ToolEnvironment.DEFAULT_ROCKSDB_MEMORY,
+            description = "off-heap memory of the RocksDB the keyed state is read through, e.g. 256m, 1g (default: ${DEFAULT-VALUE})")
+    String rocksDbMemory;
+
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
@@ -84,7 +89,8 @@ public final class InspectCommand implements Callable<Integer> {
     InspectReport inspect() throws Exception {
         JobUids uids = new JobUids(uidPrefix);
         SavepointContents contents =
-                new SavepointContents(savepoint, "<savepoint>", uids, !"hashmap".equalsIgnoreCase(stateBackend));
+                new SavepointContents(savepoint, "<savepoint>", uids, !"hashmap".equalsIgnoreCase(stateBackend))
+                        .withRocksDbMemory(rocksDbMemory);
         SavepointContents.Found found = contents.read(true, key, sample, true);
         return new InspectReport(
                 savepoint,

@@ -1,11 +1,11 @@
 package io.exactlyonce.tools.savepoint;
 
 import io.exactlyonce.tools.JobUids;
+import io.exactlyonce.tools.ToolEnvironment;
 import io.exactlyonce.tools.ToolInputException;
 
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
@@ -43,6 +43,7 @@ public final class SavepointContents {
     private final CheckpointMetadata metadata;
     private final JobUids uids;
     private final boolean rocksDb;
+    private String rocksDbMemory = ToolEnvironment.DEFAULT_ROCKSDB_MEMORY;
 
     /** The savepoint at {@code path} ({@code what} names the argument in messages); it must hold state of the job. */
     public SavepointContents(String path, String what, JobUids uids, boolean rocksDb) {
@@ -95,6 +96,12 @@ public final class SavepointContents {
      * {@code sample} keys and the looked-up key), the transactions of every Delta committer of the
      * job that the savepoint holds, and (when {@code withSplits}) the Kafka source's splits.
      */
+    /** The managed memory of the RocksDB instance the keyed state is read through ({@code --rocksdb-memory}). */
+    public SavepointContents withRocksDbMemory(String memory) {
+        this.rocksDbMemory = memory;
+        return this;
+    }
+
     public Found read(boolean withDedup, String lookupKey, int sample, boolean withSplits) throws Exception {
         StreamExecutionEnvironment env = env();
         SavepointReader reader = SavepointReader.read(env, path, backend());
@@ -151,11 +158,7 @@ public final class SavepointContents {
         return rocksDb ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
     }
 
-    private static StreamExecutionEnvironment env() {
-        // an embedded Flink (a local one on the command line; the test's cluster in tests)
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
-        env.setParallelism(Math.min(2, Runtime.getRuntime().availableProcessors()));
-        env.getConfig().enableObjectReuse();
-        return env;
+    private StreamExecutionEnvironment env() {
+        return ToolEnvironment.create(rocksDbMemory, Math.min(2, Runtime.getRuntime().availableProcessors()));
     }
 }

@@ -1,7 +1,6 @@
 package io.exactlyonce.tools.table;
 
 import io.exactlyonce.delta.sink.core.KernelEngines;
-import io.exactlyonce.delta.sink.core.ScanFileRows;
 import io.exactlyonce.delta.sink.core.SourceProgress;
 import io.exactlyonce.delta.sink.core.TableProgress;
 import io.exactlyonce.tools.JobUids;
@@ -12,13 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.delta.kernel.Snapshot;
-import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
-import io.delta.kernel.expressions.Column;
-import io.delta.kernel.expressions.Predicate;
-import io.delta.kernel.types.StructField;
-import io.delta.kernel.utils.CloseableIterator;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,18 +20,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * {@code table-status <path>}: a Delta table as the job's operator needs to see it, through Delta
  * Kernel's public API: its version, live data files, their bytes, the rows their statistics count
  * (and how many files have no row count), the partition columns, and the source positions the job's
- * sinks recorded with their last commit (per sink of {@code --uid-prefix}). Reads only; a path
- * that is not a Delta table exits 2.
+ * sinks recorded with their last commit (per sink of {@code --uid-prefix}), the protocol, and the
+ * last commits with the transaction ids (appId, checkpoint id) they set. Reads only; a path that is
+ * not a Delta table exits 2.
  */
 @Command(name = "table-status", mixinStandardHelpOptions = true,
         description = "Version, files, bytes, rows and the recorded source positions of a Delta table.")
@@ -53,12 +52,16 @@ public final class TableStatusCommand implements Callable<Integer> {
     @Option(names = "--uid-prefix", defaultValue = "orders", description = "the job's --uid-prefix, whose sinks' positions to show (default: ${DEFAULT-VALUE})")
     String uidPrefix;
 
+    @Option(names = "--commits", defaultValue = "10", description = "how many of the last commits to show (default: ${DEFAULT-VALUE})")
+    int commits;
+
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
     /** What {@code table-status} prints. */
     public record Status(String table, long version, List<String> partitionColumns, long files, long bytes,
-            long rows, long filesWithoutRowCount, Map<String, Map<String, Long>> recordedPositions) {}
+            long rows, long filesWithoutRowCount, Map<String, Map<String, Long>> recordedPositions,
+            CommitHistory.Protocol protocol, List<CommitHistory.Commit> lastCommits) {}
 
     @Override
     public Integer call() throws Exception {
@@ -71,36 +74,40 @@ public final class TableStatusCommand implements Callable<Integer> {
         out.printf("Table %s: version %d, partitioned by %s%n", status.table(), status.version(), status.partitionColumns());
         out.printf("  %d live files, %d bytes, %d rows%s%n", status.files(), status.bytes(), status.rows(),
                 status.filesWithoutRowCount() == 0 ? "" : " (+ " + status.filesWithoutRowCount() + " files without a row count)");
+        CommitHistory.Protocol protocol = status.protocol();
+        if (protocol != null) {
+            out.printf("  protocol: reader %d, writer %d%s%s%n", protocol.minReaderVersion(), protocol.minWriterVersion(),
+                    protocol.readerFeatures().isEmpty() ? "" : ", reader features " + protocol.readerFeatures(),
+                    protocol.writerFeatures().isEmpty() ? "" : ", writer features " + protocol.writerFeatures());
+        }
         status.recordedPositions().forEach((sink, positions) ->
                 out.printf("  positions recorded by %s: %s%n", sink, positions));
+        out.printf("  last %d commits (a sink's transaction id is its appId and the Flink checkpoint id):%n",
+                status.lastCommits().size());
+        for (CommitHistory.Commit commit : status.lastCommits()) {
+            out.printf("    v%d %s %s by %s: +%d files, +%d rows, -%d files%s%n", commit.version(),
+                    commit.timestamp() < 0 ? "?" : Instant.ofEpochMilli(commit.timestamp()).toString(),
+                    commit.operation(), commit.engineInfo(), commit.addedFiles(), commit.addedRows(), commit.removedFiles(),
+                    commit.txns().isEmpty() ? "" : ", txn " + commit.txns().stream()
+                            .map(t -> t.appId() + " @ checkpoint " + t.version()).collect(Collectors.joining(", ")));
+        }
         return 0;
     }
 
     Status status() throws Exception {
         Engine engine = KernelEngines.create(Map.of());
         Snapshot snapshot = TableOptions.snapshot(engine, table, "<table>");
-        long files = 0;
-        long bytes = 0;
-        long rows = 0;
-        long withoutCount = 0;
-        try (CloseableIterator<FilteredColumnarBatch> batches =
-                snapshot.getScanBuilder().withFilter(matchingEveryRow(snapshot)).build().getScanFiles(engine)) {
-            while (batches.hasNext()) {
-                try (CloseableIterator<Row> scanFiles = batches.next().getRows()) {
-                    while (scanFiles.hasNext()) {
-                        Row add = ScanFileRows.add(scanFiles.next());
-                        files++;
-                        bytes += add.getLong(add.getSchema().indexOf("size"));
-                        long count = numRecords(add);
-                        if (count < 0) {
-                            withoutCount++;
-                        } else {
-                            rows += count;
-                        }
-                    }
-                }
+        long[] totals = new long[4]; // files, bytes, rows, files without a row count
+        ReferencedFiles.forEachLiveFile(engine, snapshot, add -> {
+            totals[0]++;
+            totals[1] += add.getLong(add.getSchema().indexOf("size"));
+            long count = numRecords(add);
+            if (count < 0) {
+                totals[3]++;
+            } else {
+                totals[2] += count;
             }
-        }
+        });
         Map<String, Map<String, Long>> positions = new LinkedHashMap<>();
         for (String sink : JobUids.SINKS) {
             String progressId = uidPrefix + "-" + sink;
@@ -109,32 +116,23 @@ public final class TableStatusCommand implements Callable<Integer> {
                     .map(SourceProgress::positions)
                     .ifPresent(p -> positions.put(progressId, p));
         }
-        return new Status(table, snapshot.getVersion(), snapshot.getPartitionColumnNames(), files, bytes, rows,
-                withoutCount, positions);
-    }
-
-    /**
-     * A filter every row passes ({@code c IS NULL OR c IS NOT NULL} on the first data column): Kernel
-     * only hands out the files' statistics when a filter asks for data skipping, and this one skips
-     * no file.
-     */
-    private static Predicate matchingEveryRow(Snapshot snapshot) {
-        String column = snapshot.getSchema().fields().stream()
-                .map(StructField::getName)
-                .filter(name -> !snapshot.getPartitionColumnNames().contains(name))
-                .findFirst()
-                .orElse(snapshot.getSchema().fieldNames().get(0));
-        Column c = new Column(column);
-        return new Predicate("OR", new Predicate("IS_NULL", c), new Predicate("IS_NOT_NULL", c));
+        DeltaLogListing log = DeltaLogListing.of(engine, table);
+        return new Status(table, snapshot.getVersion(), snapshot.getPartitionColumnNames(), totals[0], totals[1],
+                totals[2], totals[3], positions, CommitHistory.protocol(engine, log),
+                CommitHistory.lastCommits(engine, log, snapshot.getVersion(), commits));
     }
 
     /** The file's row count from its statistics, or -1 when it has none. */
-    private static long numRecords(Row add) throws Exception {
+    private static long numRecords(Row add) {
         int stats = add.getSchema().indexOf("stats");
         if (stats < 0 || add.isNullAt(stats)) {
             return -1;
         }
-        JsonNode numRecords = JSON.readTree(add.getString(stats)).get("numRecords");
-        return numRecords == null ? -1 : numRecords.asLong();
+        try {
+            JsonNode numRecords = JSON.readTree(add.getString(stats)).get("numRecords");
+            return numRecords == null ? -1 : numRecords.asLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable statistics of " + add.getString(add.getSchema().indexOf("path")), e);
+        }
     }
 }

@@ -5,11 +5,11 @@ import io.delta.kernel.utils.CloseableIterator;
 import java.util.Iterator;
 
 /** Adapts plain in-memory iterators to Kernel's {@link CloseableIterator} (closing is a no-op). */
-final class CloseableIterators {
+public final class CloseableIterators {
 
     private CloseableIterators() {}
 
-    static <T> CloseableIterator<T> of(Iterator<T> iterator) {
+    public static <T> CloseableIterator<T> of(Iterator<T> iterator) {
         return new CloseableIterator<T>() {
             @Override
             public boolean hasNext() {
