@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The state tools (see the README, "State tools"): inspect a savepoint, seed dedup state from a
-# table, check that a savepoint restores into the job built from given options.
+# table, check that a savepoint restores into the job built from given options, reconcile a topic
+# with the job's tables.
 #   deploy/state-tools.sh inspect /savepoints/savepoint-4f2a1c --key o-1042
 #   deploy/state-tools.sh bootstrap-dedup --table /data/orders --out /savepoints/seeded
 #   deploy/state-tools.sh check-restore /savepoints/savepoint-4f2a1c --bootstrap-servers kafka:9092 --topics orders --table-path /data/orders
+#   deploy/state-tools.sh reconcile --bootstrap-servers kafka:9092 --topics orders --table-path /data/orders
 # Exit codes: 0 done or restorable, 1 not restorable, 2 bad input.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 JAR="$ROOT/state-tools/target/state-tools-0.1.0-SNAPSHOT-cli.jar"

@@ -1,6 +1,6 @@
-package io.exactlyonce.job;
+package io.exactlyonce.deploy.demo;
 
-import io.exactlyonce.job.demo.DemoRunner;
+import io.exactlyonce.deploy.kit.FailOnceMapper;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

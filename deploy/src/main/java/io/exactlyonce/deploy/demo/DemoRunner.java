@@ -1,12 +1,15 @@
-package io.exactlyonce.job.demo;
+package io.exactlyonce.deploy.demo;
 
 import io.exactlyonce.delta.sink.read.DeltaTableScanner;
+import io.exactlyonce.deploy.kit.FailOnceMapper;
+import io.exactlyonce.deploy.kit.KafkaBroker;
+import io.exactlyonce.deploy.kit.OrderGenerator;
 import io.exactlyonce.job.OrdersJob;
 import io.exactlyonce.job.OrdersPipeline;
 import io.exactlyonce.job.config.JobConfig;
 import io.exactlyonce.job.local.EmbeddedFlink;
-import io.exactlyonce.job.reconcile.ReconcileReport;
-import io.exactlyonce.job.reconcile.ReconcileTool;
+import io.exactlyonce.tools.reconcile.ReconcileCommand;
+import io.exactlyonce.tools.reconcile.ReconcileReport;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -90,7 +93,6 @@ public final class DemoRunner {
             job.put("bounded", "true");
             job.put("starting-offsets", "earliest");
             job.put("state-backend", options.get("state-backend"));
-            job.put("fail-after-records", options.get("fail-after-records"));
             job.put("parallelism", options.get("parallelism"));
             job.put("restart-attempts", "3");
             JobConfig config = JobConfig.fromMap(job);
@@ -99,7 +101,12 @@ public final class DemoRunner {
             flink.set(RestOptions.PORT, Integer.parseInt(options.get("web-ui-port")));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             OrdersJob.configure(env, config);
-            OrdersPipeline.build(env, config);
+            long failAfterRecords = Long.parseLong(options.get("fail-after-records"));
+            if (failAfterRecords >= 0) {
+                OrdersPipeline.buildWithMapAfterSource(env, config, new FailOnceMapper<>(failAfterRecords), sink -> {});
+            } else {
+                OrdersPipeline.build(env, config);
+            }
 
             long jobStart = System.nanoTime();
             JobClient client = env.executeAsync("orders-to-delta demo");
@@ -113,7 +120,7 @@ public final class DemoRunner {
                 client.getJobExecutionResult().get();
             }
 
-            ReconcileReport result = ReconcileTool.reconcile(config);
+            ReconcileReport result = ReconcileCommand.reconcile(config);
             out.println(result.toText(config.tablePath(), config.deadLetterPath()));
             boolean matchesProduced =
                     result.kafkaRecords == produced.records
