@@ -61,6 +61,7 @@ public final class DemoRunner {
     /** Runs the demo, printing to {@code out}; returns 0 only for an exact reconciliation. */
     public static int run(String[] args, java.io.PrintStream out) throws Exception {
         Map<String, String> options = parse(args);
+        long failAfterRecords = wholeNumber(options, "fail-after-records");
         long records = Long.parseLong(options.get("records"));
         int partitions = Integer.parseInt(options.get("partitions"));
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -101,7 +102,6 @@ public final class DemoRunner {
             flink.set(RestOptions.PORT, Integer.parseInt(options.get("web-ui-port")));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             OrdersJob.configure(env, config);
-            long failAfterRecords = Long.parseLong(options.get("fail-after-records"));
             if (failAfterRecords >= 0) {
                 OrdersPipeline.buildWithMapAfterSource(env, config, new FailOnceMapper<>(failAfterRecords), sink -> {});
             } else {
@@ -187,6 +187,16 @@ public final class DemoRunner {
             options.put(key, args[++i]);
         }
         return options;
+    }
+
+    private static long wholeNumber(Map<String, String> options, String key) {
+        String value = options.get(key);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "Invalid demo option '--" + key + "': must be a whole number (-1 = never), was '" + value + "'");
+        }
     }
 
     private static double seconds(long startNanos) {
