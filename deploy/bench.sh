@@ -9,9 +9,6 @@
 #   deploy/bench.sh --scenario state-scale --keys 10000000
 # Exit code 0 only when every run's output was exactly its input; 2 for a bad option.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-echo "Building (first run downloads the dependencies, ~350 MB)..." >&2
-(cd "$ROOT" && mvn -q -B -ntp -DskipTests -pl deploy -am package \
-    dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2)
+build_deploy
 cd "$ROOT"
-exec "$JAVA" "${JVM_FLAGS[@]}" -cp "$ROOT/deploy/target/classes:$(cat "$ROOT/deploy/target/classpath.txt")" \
-  io.exactlyonce.deploy.bench.BenchRunner "$@"
+run_deploy_main io.exactlyonce.deploy.bench.BenchRunner "$@"

@@ -1,5 +1,5 @@
-# Shared by the deploy scripts: builds the job and prints the java command prefix that runs a main
-# class of flink-job on an embedded Flink (all Flink jars on the classpath, JDK flags Flink needs).
+# Shared by the deploy scripts: builds the job (or the deploy module: demo, benchmark harness) and runs
+# a main class of it on an embedded Flink (all Flink jars on the classpath, JDK flags Flink needs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -41,5 +41,18 @@ JVM_FLAGS=(
 run_main() {
   local main="$1"; shift
   local cp="$ROOT/flink-job/target/classes:$(cat "$ROOT/flink-job/target/classpath.txt")"
+  exec "$JAVA" "${JVM_FLAGS[@]}" -cp "$cp" "$main" "$@"
+}
+
+# The deploy module (the demo and the benchmark harness) with the job, the state tools and the broker.
+build_deploy() {
+  echo "Building (first run downloads the dependencies, ~350 MB)..." >&2
+  (cd "$ROOT" && mvn -q -B -ntp -DskipTests -pl deploy -am package \
+      dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2)
+}
+
+run_deploy_main() {
+  local main="$1"; shift
+  local cp="$ROOT/deploy/target/classes:$(cat "$ROOT/deploy/target/classpath.txt")"
   exec "$JAVA" "${JVM_FLAGS[@]}" -cp "$cp" "$main" "$@"
 }

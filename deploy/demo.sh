@@ -5,6 +5,6 @@
 #                  [--parallelism 2] [--checkpoint-interval-ms 5000] [--data-dir demo-data] ...
 # Exit code 0 only when the tables hold every distinct order exactly once.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-build_job
+build_deploy
 cd "$ROOT"
-run_main io.exactlyonce.job.demo.DemoRunner "$@"
+run_deploy_main io.exactlyonce.deploy.demo.DemoRunner "$@"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The state tools (see the README, "State tools"): inspect a savepoint, seed dedup state from a
-# table, check that a savepoint restores into the job built from given options, show a table's
-# status and commits, list or delete the files its log does not reference.
+# table, check that a savepoint restores into the job built from given options, reconcile a topic
+# with the job's tables, show a table's status and commits, list or delete the files its log does
+# not reference.
 #   deploy/state-tools.sh inspect /savepoints/savepoint-4f2a1c --key o-1042
 #   deploy/state-tools.sh bootstrap-dedup --table /data/orders --out /savepoints/seeded
 #   deploy/state-tools.sh check-restore /savepoints/savepoint-4f2a1c --bootstrap-servers kafka:9092 --topics orders --table-path /data/orders
+#   deploy/state-tools.sh reconcile --bootstrap-servers kafka:9092 --topics orders --table-path /data/orders
 #   deploy/state-tools.sh table-status /data/orders --commits 5
 #   deploy/state-tools.sh orphans /data/orders --delete --older-than 7d
 # Exit codes: 0 done or restorable, 1 not restorable, 2 bad input.

@@ -23,6 +23,8 @@ import io.exactlyonce.job.stats.BatchStats;
 import io.exactlyonce.job.stats.MetricsOperator;
 import io.exactlyonce.job.stats.StatsEmitter;
 
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -50,6 +52,9 @@ import java.util.Properties;
  */
 public final class OrdersPipeline {
 
+    /** The uid (after {@code --uid-prefix}) of the map {@link #buildWithMapAfterSource} inserts. */
+    public static final String MAP_AFTER_SOURCE_UID_SUFFIX = "-failure-injection";
+
     private OrdersPipeline() {}
 
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
@@ -62,6 +67,31 @@ public final class OrdersPipeline {
      */
     public static void build(
             StreamExecutionEnvironment env, JobConfig config, java.util.function.Consumer<DeltaSink.Builder> ordersSink) {
+        build(env, config, null, ordersSink);
+    }
+
+    /**
+     * Not part of the job's API: the graph of {@link #build(StreamExecutionEnvironment, JobConfig,
+     * java.util.function.Consumer)} with {@code afterSource} chained right after the Kafka source,
+     * for failure injection by tests and the demo (a map there fails between checkpoints rather than
+     * behind queued barriers). The map gets the uid {@link #MAP_AFTER_SOURCE_UID_SUFFIX} under the
+     * prefix; every other operator keeps its uid, so checkpoints of a run with the map restore into
+     * a run without it and back (the map must not keep state).
+     */
+    @VisibleForTesting
+    public static void buildWithMapAfterSource(
+            StreamExecutionEnvironment env,
+            JobConfig config,
+            MapFunction<KafkaRecord, KafkaRecord> afterSource,
+            java.util.function.Consumer<DeltaSink.Builder> ordersSink) {
+        build(env, config, java.util.Objects.requireNonNull(afterSource, "afterSource"), ordersSink);
+    }
+
+    private static void build(
+            StreamExecutionEnvironment env,
+            JobConfig config,
+            MapFunction<KafkaRecord, KafkaRecord> afterSource,
+            java.util.function.Consumer<DeltaSink.Builder> ordersSink) {
         String uid = config.uidPrefix();
         JobTables tables = tables(config);
         // a start without state begins at the tables' positions; each table then skips what it holds
@@ -72,12 +102,12 @@ public final class OrdersPipeline {
         DataStream<KafkaRecord> records =
                 env.fromSource(kafkaSource(config, tables), DataTime.watermarks(), "Kafka: " + config.topics())
                         .uid(uid + "-kafka-source");
-        if (config.failAfterRecords() >= 0) {
+        if (afterSource != null) {
             records =
-                    records.map(new FailOnceMapper(config.failAfterRecords()))
+                    records.map(afterSource)
                             .returns(TypeInformation.of(KafkaRecord.class))
                             .name("FailureInjection")
-                            .uid(uid + "-failure-injection");
+                            .uid(uid + MAP_AFTER_SOURCE_UID_SUFFIX);
         }
 
         SingleOutputStreamOperator<RowData> orders =

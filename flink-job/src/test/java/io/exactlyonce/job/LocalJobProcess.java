@@ -17,12 +17,12 @@ import java.util.regex.Pattern;
  * with the heap of {@code deploy/common.sh} and this JVM's {@code --add-opens}/{@code --add-exports}
  * flags, output (stdout and stderr) to a log file.
  */
-final class LocalJobProcess {
+public final class LocalJobProcess {
 
     private LocalJobProcess() {}
 
     /** Starts the runner with {@code args}, its output appended to {@code log}. */
-    static Process start(List<String> args, Path log) throws IOException {
+    public static Process start(List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add(runLocalHeap());
@@ -43,7 +43,7 @@ final class LocalJobProcess {
     }
 
     /** The -Xmx of deploy/common.sh, the heap deploy/run-local.sh runs the job in. */
-    static String runLocalHeap() throws IOException {
+    public static String runLocalHeap() throws IOException {
         String script = Files.readString(Paths.get("..", "deploy", "common.sh"));
         Matcher m = Pattern.compile("(-Xmx\\w+)").matcher(script);
         if (!m.find()) {
@@ -53,7 +53,7 @@ final class LocalJobProcess {
     }
 
     /** The last 60 lines of a log, for assertion messages. */
-    static String tail(Path log) throws IOException {
+    public static String tail(Path log) throws IOException {
         if (!Files.exists(log)) {
             return "(no log)";
         }

@@ -1,8 +1,9 @@
 package io.exactlyonce.job;
 
 import io.exactlyonce.delta.sink.testutil.DeltaTableReader;
+import io.exactlyonce.deploy.kit.FailOnceMapper;
+import io.exactlyonce.deploy.kit.OrderGenerator;
 import io.exactlyonce.job.config.JobConfig;
-import io.exactlyonce.job.demo.OrderGenerator;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -114,7 +115,7 @@ class OrdersJobITCase {
         kafka.createTopic(topic, 3);
         OrderGenerator.Produced produced =
                 new OrderGenerator(7, 0.10, 0.01, 10_000).produce(kafka.bootstrapServers(), topic, 3, 3_000, "nd-");
-        Map<String, String> options = new HashMap<>(options(topic, -1));
+        Map<String, String> options = new HashMap<>(options(topic));
         options.put("dedup", "false");
         options.put("delivery-guarantee", "at-least-once");
         JobConfig config = JobConfig.fromMap(options);
@@ -163,7 +164,7 @@ class OrdersJobITCase {
         kafka.createTopic(topic, 3);
         OrderGenerator generator = new OrderGenerator(7, 0.05, 0.01, 10_000);
         OrderGenerator.Produced first = generator.produce(kafka.bootstrapServers(), topic, 3, 3_000, "r-");
-        JobConfig config = config(topic, -1).with("bounded", "false");
+        JobConfig config = config(topic).with("bounded", "false");
 
         JobClient firstRun = submit(config, null, "restart-1");
         awaitRows(config.tablePath(), first.distinctIds.size());
@@ -189,11 +190,11 @@ class OrdersJobITCase {
 
     // ------------------------------------------------------------------------------------------
 
-    private JobConfig config(String topic, long failAfter) {
-        return JobConfig.fromMap(options(topic, failAfter));
+    private JobConfig config(String topic) {
+        return JobConfig.fromMap(options(topic));
     }
 
-    private Map<String, String> options(String topic, long failAfter) {
+    private Map<String, String> options(String topic) {
         return Map.of(
                 "bootstrap-servers", kafka.bootstrapServers(),
                 "topics", topic,
@@ -203,11 +204,16 @@ class OrdersJobITCase {
                 "bounded", "true",
                 "starting-offsets", "earliest",
                 "state-backend", "hashmap",
-                "max-record-bytes", "10000",
-                "fail-after-records", Long.toString(failAfter));
+                "max-record-bytes", "10000");
     }
 
     private static JobClient submit(JobConfig config, String restoreFrom, String name) throws Exception {
+        return submit(config, restoreFrom, name, -1);
+    }
+
+    /** Submits the job; with {@code failAfter >= 0} a {@link FailOnceMapper} after the source. */
+    private static JobClient submit(JobConfig config, String restoreFrom, String name, long failAfter)
+            throws Exception {
         org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
         if (restoreFrom != null) {
             conf.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
@@ -215,7 +221,11 @@ class OrdersJobITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         OrdersJob.configure(env, config);
         env.setParallelism(2);
-        OrdersPipeline.build(env, config);
+        if (failAfter >= 0) {
+            OrdersPipeline.buildWithMapAfterSource(env, config, new FailOnceMapper<>(failAfter), sink -> {});
+        } else {
+            OrdersPipeline.build(env, config);
+        }
         return env.executeAsync(name);
     }
 
@@ -251,8 +261,8 @@ class OrdersJobITCase {
         OrderGenerator.Produced produced =
                 new OrderGenerator(42, duplicates, malformed, 10_000)
                         .produce(kafka.bootstrapServers(), topic, 3, distinct, name + "-");
-        JobConfig config = config(topic, failAfter);
-        submit(config, null, "orders-" + name).getJobExecutionResult().get();
+        JobConfig config = config(topic);
+        submit(config, null, "orders-" + name, failAfter).getJobExecutionResult().get();
         return new Run(config, produced);
     }
 }

@@ -3,6 +3,7 @@ package io.exactlyonce.tools;
 import io.exactlyonce.job.config.InvalidOptionException;
 import io.exactlyonce.tools.bootstrap.BootstrapDedupCommand;
 import io.exactlyonce.tools.inspect.InspectCommand;
+import io.exactlyonce.tools.reconcile.ReconcileCommand;
 import io.exactlyonce.tools.restore.CheckRestoreCommand;
 import io.exactlyonce.tools.table.OrphansCommand;
 import io.exactlyonce.tools.table.TableStatusCommand;
@@ -14,7 +15,7 @@ import java.io.PrintWriter;
 
 /**
  * The state tools' command line: {@code inspect}, {@code bootstrap-dedup}, {@code check-restore},
- * {@code table-status}, {@code orphans} (see each command's class). Exit codes: 0 done (or the check passed), 1 the check found a
+ * {@code table-status}, {@code orphans}, {@code reconcile} (see each command's class). Exit codes: 0 done (or the check passed), 1 the check found a
  * problem, {@value #BAD_INPUT} bad input — a path that is not a savepoint, another job's savepoint,
  * a missing table or column, an unknown option — reported as one message on stderr, with nothing
  * written.
@@ -22,9 +23,9 @@ import java.io.PrintWriter;
 @Command(
         name = "state-tools",
         mixinStandardHelpOptions = true,
-        description = "See inside the orders job's savepoints, seed its dedup state, check a restore.",
+        description = "See inside the orders job's savepoints, seed its dedup state, check a restore, reconcile a topic with the tables.",
         subcommands = {InspectCommand.class, BootstrapDedupCommand.class, CheckRestoreCommand.class,
-            TableStatusCommand.class, OrphansCommand.class})
+            TableStatusCommand.class, OrphansCommand.class, ReconcileCommand.class})
 public final class StateTools implements Runnable {
 
     /** Exit code of a check that found a problem. */
@@ -44,6 +45,7 @@ public final class StateTools implements Runnable {
         CommandLine cli = new CommandLine(new StateTools());
         // check-restore passes the job's own --options through
         cli.getSubcommands().get("check-restore").setUnmatchedOptionsArePositionalParams(true);
+        cli.getSubcommands().get("reconcile").setUnmatchedOptionsArePositionalParams(true);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -1,5 +1,6 @@
 package io.exactlyonce.tools;
 
+import io.exactlyonce.deploy.kit.FailOnceMapper;
 import io.exactlyonce.job.OrdersPipeline;
 import io.exactlyonce.job.config.JobConfig;
 
@@ -25,9 +26,10 @@ class JobUidsTest {
     void knowsEveryUidOfTheJobGraph() {
         JobConfig config = JobConfig.fromMap(Map.of(
                 "bootstrap-servers", "localhost:9092", "topics", "t", "uid-prefix", "shop",
-                "table-path", tmp.resolve("orders").toUri().toString(), "fail-after-records", "10"));
+                "table-path", tmp.resolve("orders").toUri().toString()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        OrdersPipeline.build(env, config);
+        // with the failure injection of tests and the demo: its uid is known too
+        OrdersPipeline.buildWithMapAfterSource(env, config, new FailOnceMapper<>(10), sink -> {});
         Set<String> graphUids = new HashSet<>();
         for (StreamNode node : env.getStreamGraph().getStreamNodes()) {
             if (node.getTransformationUID() != null) {

@@ -1,6 +1,6 @@
 package io.exactlyonce.deploy.bench;
 
-import io.exactlyonce.job.demo.KafkaBroker;
+import io.exactlyonce.deploy.kit.KafkaBroker;
 
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.exactlyonce.deploy.bench;
 
-import io.exactlyonce.job.demo.KafkaBroker;
+import io.exactlyonce.deploy.kit.KafkaBroker;
 
 /** Creates the benchmark's topics on the project-managed broker, all with the same partition count. */
 final class KafkaTopics {

@@ -59,8 +59,7 @@ public final class JobConfig implements Serializable {
                     JobOption.optional("accept-lost-kafka-records", "false", "resume at the earliest available offset when Kafka no longer holds the offset to continue from (retention, deleteRecords, recreated topic), logging each lost range; default: fail"),
                     JobOption.optional("accept-committed-offsets-gap", "false", "allow a start without restored state from committed offsets against a table with data (may skip the records of a checkpoint whose Delta commit failed)"),
                     JobOption.optional("restore-from", null, "checkpoint or savepoint to restore, for embedded runs (deploy/run-local.sh); on a cluster use flink run -s"),
-                    JobOption.optional("auto-resume", "true", "embedded runs (deploy/run-local.sh): restore the latest complete retained checkpoint of this job (same --uid-prefix) found in --checkpoint-dir; --restore-from wins; false = start without state (an explicit fresh start); on a cluster use flink run -s"),
-                    JobOption.optional("fail-after-records", "-1", "testing: fail one task once after this many records (-1 = never)"));
+                    JobOption.optional("auto-resume", "true", "embedded runs (deploy/run-local.sh): restore the latest complete retained checkpoint of this job (same --uid-prefix) found in --checkpoint-dir; --restore-from wins; false = start without state (an explicit fresh start); on a cluster use flink run -s"));
 
     private final Map<String, String> values;
 
@@ -139,7 +138,6 @@ public final class JobConfig implements Serializable {
         positiveLong("target-file-size-mb");
         nonNegativeLong("parallelism");
         nonNegativeLong("restart-attempts");
-        longValue("fail-after-records");
         String backend = values.get("state-backend").toLowerCase(Locale.ROOT);
         if (!backend.equals("rocksdb") && !backend.equals("hashmap")) {
             throw new InvalidOptionException("state-backend", "must be rocksdb or hashmap, was '" + backend + "'");
@@ -374,10 +372,6 @@ public final class JobConfig implements Serializable {
      */
     public boolean autoResume() {
         return bool("auto-resume");
-    }
-
-    public long failAfterRecords() {
-        return longValue("fail-after-records");
     }
 
     /** A copy with some options replaced (validated again). */

@@ -85,6 +85,15 @@ class JobConfigTest {
                 .hasMessageContaining("unknown option");
     }
 
+    @Test
+    void theJobHasNoTestingOptions() {
+        // failure injection is inserted by tests and the demo, never switched on in a shipped job
+        assertThatThrownBy(() -> JobConfig.fromArgs(args("--fail-after-records", "10")))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContaining("'--fail-after-records'")
+                .hasMessageContaining("unknown option");
+    }
+
     // ---------------------------------------------------------------- defaults
 
     @Test
@@ -108,7 +117,6 @@ class JobConfigTest {
         assertThat(config.restartAttempts()).isEqualTo(10);
         assertThat(config.uidPrefix()).isEqualTo("orders");
         assertThat(config.allowRewind()).isFalse();
-        assertThat(config.failAfterRecords()).isEqualTo(-1L);
         assertThat(config.kafkaProperties()).isEmpty();
         assertThat(config.acceptLostKafkaRecords()).isFalse();
         assertThat(config.acceptCommittedOffsetsGap()).isFalse();

@@ -1,8 +1,10 @@
-package io.exactlyonce.job;
+package io.exactlyonce.tools.reconcile;
 
-import io.exactlyonce.job.demo.OrderGenerator;
-import io.exactlyonce.job.reconcile.KafkaTopicSnapshot;
-import io.exactlyonce.job.reconcile.ReconcileReport;
+import io.exactlyonce.deploy.kit.OrderGenerator;
+import io.exactlyonce.job.EmbeddedKafka;
+import io.exactlyonce.job.LocalJobProcess;
+import io.exactlyonce.tools.reconcile.KafkaTopicSnapshot;
+import io.exactlyonce.tools.reconcile.ReconcileReport;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,6 @@
-package io.exactlyonce.job;
+package io.exactlyonce.deploy.demo;
 
-import io.exactlyonce.job.demo.DemoRunner;
+import io.exactlyonce.deploy.kit.FailOnceMapper;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Runs the README's demo end to end at a small size: its own Kafka broker process, generated
@@ -45,5 +46,15 @@ class DemoITCase {
         assertThat(output).contains("EXACTLY ONCE");
         assertThat(FailOnceMapper.hasFailed()).as("the failure was injected").isTrue();
         assertThat(exit).isZero();
+    }
+
+    @Test
+    void aBadFailureInjectionOptionFailsAtStartNamingIt() {
+        assertThatThrownBy(() -> DemoRunner.run(
+                        new String[] {"--fail-after-records", "many", "--data-dir", tmp.toString()}, System.out))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'--fail-after-records'")
+                .hasMessageContaining("'many'");
+        assertThat(tmp).as("nothing started").isEmptyDirectory();
     }
 }

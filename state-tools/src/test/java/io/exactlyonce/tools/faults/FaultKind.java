@@ -1,4 +1,4 @@
-package io.exactlyonce.job.faults;
+package io.exactlyonce.tools.faults;
 
 /** The faults a schedule draws from; stop-with-savepoint and rescaling happen between segments. */
 enum FaultKind {

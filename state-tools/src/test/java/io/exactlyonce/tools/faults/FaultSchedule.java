@@ -1,4 +1,4 @@
-package io.exactlyonce.job.faults;
+package io.exactlyonce.tools.faults;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,7 @@ final class FaultSchedule {
     }
 
     String replayCommand() {
-        return "mvn -B -ntp verify -pl flink-job -am -Dtest=ExactlyOnceFaultITCase -Dfaults.seed=" + seed
+        return "mvn -B -ntp verify -pl state-tools -am -Dtest=ExactlyOnceFaultITCase -Dfaults.seed=" + seed
                 + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 

@@ -1,4 +1,4 @@
-package io.exactlyonce.job.demo;
+package io.exactlyonce.deploy.kit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

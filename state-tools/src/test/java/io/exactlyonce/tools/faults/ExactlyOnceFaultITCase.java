@@ -1,16 +1,16 @@
-package io.exactlyonce.job.faults;
+package io.exactlyonce.tools.faults;
 
 import io.exactlyonce.delta.sink.DeltaSink;
 import io.exactlyonce.delta.sink.read.DeltaTableScanner;
-import io.exactlyonce.job.FailOnceMapper;
+import io.exactlyonce.deploy.kit.FailOnceMapper;
+import io.exactlyonce.deploy.kit.KafkaBroker;
+import io.exactlyonce.deploy.kit.OrderGenerator;
 import io.exactlyonce.job.OrderSchema;
 import io.exactlyonce.job.OrdersJob;
 import io.exactlyonce.job.OrdersPipeline;
 import io.exactlyonce.job.config.JobConfig;
-import io.exactlyonce.job.demo.KafkaBroker;
-import io.exactlyonce.job.demo.OrderGenerator;
-import io.exactlyonce.job.reconcile.KafkaTopicSnapshot;
-import io.exactlyonce.job.reconcile.ReconcileReport;
+import io.exactlyonce.tools.reconcile.KafkaTopicSnapshot;
+import io.exactlyonce.tools.reconcile.ReconcileReport;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -198,8 +198,9 @@ class ExactlyOnceFaultITCase {
             InjectedCommitFaults.disarm();
             FailOnceMapper.rearm();
             arm(segment);
-            JobConfig config = config(topic, table, tmp, segment);
-            JobClient job = submit(config, savepoint, segment.parallelism, ordersSink);
+            JobConfig config = config(topic, table, tmp);
+            long failAfter = segment.fault == FaultKind.TASK_FAILURE ? segment.failAfterRecords : -1;
+            JobClient job = submit(config, savepoint, segment.parallelism, ordersSink, failAfter);
             jobs.add(job);
 
             long from = (long) segment.index * ORDERS_PER_SEGMENT;
@@ -227,7 +228,7 @@ class ExactlyOnceFaultITCase {
                     awaitTermination(job);
                     deleteRecursively(tmp.resolve("checkpoints"));
                     deleteRecursively(tmp.resolve("savepoints"));
-                    job = submit(config, null, segment.parallelism, ordersSink);
+                    job = submit(config, null, segment.parallelism, ordersSink, failAfter);
                     jobs.add(job);
                     break;
                 case CONCURRENT_WRITER:
@@ -264,9 +265,9 @@ class ExactlyOnceFaultITCase {
         }
         // the final restore from the drained savepoint: it must start, re-commit nothing twice and
         // lose nothing while it runs a few checkpoints
-        JobConfig finalConfig = config(topic, table, tmp, schedule.segments.get(0)).with("fail-after-records", "-1");
+        JobConfig finalConfig = config(topic, table, tmp);
         long rowsBefore = rowsOf(table, topic);
-        JobClient finalJob = submit(finalConfig, savepoint, 2, ordersSink);
+        JobClient finalJob = submit(finalConfig, savepoint, 2, ordersSink, -1);
         jobs.add(finalJob);
         Thread.sleep(3_000);
         assertThat(finalJob.getJobExecutionResult().isCompletedExceptionally())
@@ -310,7 +311,7 @@ class ExactlyOnceFaultITCase {
         }
     }
 
-    private static JobConfig config(String topic, String table, Path tmp, FaultSchedule.Segment segment) {
+    private static JobConfig config(String topic, String table, Path tmp) {
         return JobConfig.fromMap(Map.of(
                 "bootstrap-servers", kafka.bootstrapServers(),
                 "topics", topic,
@@ -319,13 +320,13 @@ class ExactlyOnceFaultITCase {
                 "checkpoint-interval-ms", "400",
                 "state-backend", "hashmap",
                 "max-record-bytes", "10000",
-                "restart-attempts", "20",
-                "fail-after-records",
-                Long.toString(segment.fault == FaultKind.TASK_FAILURE ? segment.failAfterRecords : -1)));
+                "restart-attempts", "20"));
     }
 
+    /** Submits the job; with {@code failAfterRecords >= 0} a {@link FailOnceMapper} after the source. */
     private static JobClient submit(
-            JobConfig config, String savepoint, int parallelism, Consumer<DeltaSink.Builder> ordersSink)
+            JobConfig config, String savepoint, int parallelism, Consumer<DeltaSink.Builder> ordersSink,
+            long failAfterRecords)
             throws Exception {
         Configuration conf = new Configuration();
         if (savepoint != null) {
@@ -334,10 +335,15 @@ class ExactlyOnceFaultITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         OrdersJob.configure(env, config);
         env.setParallelism(parallelism);
-        OrdersPipeline.build(env, config, builder -> {
+        Consumer<DeltaSink.Builder> sink = builder -> {
             builder.commitListener(new InjectedCommitFaults());
             ordersSink.accept(builder);
-        });
+        };
+        if (failAfterRecords >= 0) {
+            OrdersPipeline.buildWithMapAfterSource(env, config, new FailOnceMapper<>(failAfterRecords), sink);
+        } else {
+            OrdersPipeline.build(env, config, sink);
+        }
         return env.executeAsync("faults p=" + parallelism);
     }
 

@@ -1,4 +1,4 @@
-package io.exactlyonce.job.reconcile;
+package io.exactlyonce.tools.reconcile;
 
 import io.exactlyonce.delta.sink.read.DeltaTableScanner;
 

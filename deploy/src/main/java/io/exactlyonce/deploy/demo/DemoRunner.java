@@ -1,12 +1,15 @@
-package io.exactlyonce.job.demo;
+package io.exactlyonce.deploy.demo;
 
 import io.exactlyonce.delta.sink.read.DeltaTableScanner;
+import io.exactlyonce.deploy.kit.FailOnceMapper;
+import io.exactlyonce.deploy.kit.KafkaBroker;
+import io.exactlyonce.deploy.kit.OrderGenerator;
 import io.exactlyonce.job.OrdersJob;
 import io.exactlyonce.job.OrdersPipeline;
 import io.exactlyonce.job.config.JobConfig;
 import io.exactlyonce.job.local.EmbeddedFlink;
-import io.exactlyonce.job.reconcile.ReconcileReport;
-import io.exactlyonce.job.reconcile.ReconcileTool;
+import io.exactlyonce.tools.reconcile.ReconcileCommand;
+import io.exactlyonce.tools.reconcile.ReconcileReport;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -58,6 +61,7 @@ public final class DemoRunner {
     /** Runs the demo, printing to {@code out}; returns 0 only for an exact reconciliation. */
     public static int run(String[] args, java.io.PrintStream out) throws Exception {
         Map<String, String> options = parse(args);
+        long failAfterRecords = wholeNumber(options, "fail-after-records");
         long records = Long.parseLong(options.get("records"));
         int partitions = Integer.parseInt(options.get("partitions"));
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -90,7 +94,6 @@ public final class DemoRunner {
             job.put("bounded", "true");
             job.put("starting-offsets", "earliest");
             job.put("state-backend", options.get("state-backend"));
-            job.put("fail-after-records", options.get("fail-after-records"));
             job.put("parallelism", options.get("parallelism"));
             job.put("restart-attempts", "3");
             JobConfig config = JobConfig.fromMap(job);
@@ -99,7 +102,11 @@ public final class DemoRunner {
             flink.set(RestOptions.PORT, Integer.parseInt(options.get("web-ui-port")));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             OrdersJob.configure(env, config);
-            OrdersPipeline.build(env, config);
+            if (failAfterRecords >= 0) {
+                OrdersPipeline.buildWithMapAfterSource(env, config, new FailOnceMapper<>(failAfterRecords), sink -> {});
+            } else {
+                OrdersPipeline.build(env, config);
+            }
 
             long jobStart = System.nanoTime();
             JobClient client = env.executeAsync("orders-to-delta demo");
@@ -113,7 +120,7 @@ public final class DemoRunner {
                 client.getJobExecutionResult().get();
             }
 
-            ReconcileReport result = ReconcileTool.reconcile(config);
+            ReconcileReport result = ReconcileCommand.reconcile(config);
             out.println(result.toText(config.tablePath(), config.deadLetterPath()));
             boolean matchesProduced =
                     result.kafkaRecords == produced.records
@@ -180,6 +187,16 @@ public final class DemoRunner {
             options.put(key, args[++i]);
         }
         return options;
+    }
+
+    private static long wholeNumber(Map<String, String> options, String key) {
+        String value = options.get(key);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "Invalid demo option '--" + key + "': must be a whole number (-1 = never), was '" + value + "'");
+        }
     }
 
     private static double seconds(long startNanos) {

@@ -1,4 +1,4 @@
-package io.exactlyonce.job.demo;
+package io.exactlyonce.deploy.kit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -18,8 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) run as a child JVM,
- * owned by the demo: loopback listeners on free ports, its own data directory, log output to a
- * file in that directory. Stopped by {@link #close()} and by a shutdown hook (Ctrl-C).
+ * owned by the demo, the benchmark harness or a test: loopback listeners on free ports, its own data
+ * directory, log output to a file in that directory. The child runs on this JVM's class path, which
+ * must hold the broker ({@code kafka_2.13}). Stopped by {@link #close()} and by a shutdown hook
+ * (Ctrl-C); {@link #restart()} restarts it on the same ports and data.
  */
 public final class KafkaBroker implements AutoCloseable {
 

@@ -1,4 +1,4 @@
-package io.exactlyonce.job.faults;
+package io.exactlyonce.tools.faults;
 
 import io.exactlyonce.delta.sink.core.CommitListener;
 import io.exactlyonce.delta.sink.core.CommitResult;
