@@ -1,5 +1,7 @@
 package io.exactlyonce.tools;
 
+import io.exactlyonce.job.OrdersPipeline;
+
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.state.api.OperatorIdentifier;
 
@@ -27,7 +29,7 @@ public final class JobUids {
     public JobUids(String prefix) {
         this.prefix = prefix;
         List<String> uids = new ArrayList<>(List.of(
-                kafkaSource(), prefix + "-failure-injection", prefix + "-parse", dedup(), prefix + "-metrics",
+                kafkaSource(), prefix + OrdersPipeline.MAP_AFTER_SOURCE_UID_SUFFIX, prefix + "-parse", dedup(), prefix + "-metrics",
                 prefix + "-orders-not-yet-in-table", prefix + "-dead-letters-not-yet-in-table"));
         for (String sink : SINKS) {
             uids.add(writer(sink));
