@@ -82,7 +82,7 @@ start_kafka() {
       -Dlog4j.configurationFile="file:$CONF_DIR/log4j.properties" -cp "$(tools_classpath)" \
       io.exactlyonce.deploy.cluster.ClusterKafka "$CLUSTER_DIR/kafka" orders:3 >"$LOGS/kafka.out" 2>&1 </dev/null &
   echo $! >"$PIDS/kafka.pid"
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 400); do
     if [ -f "$CLUSTER_DIR/kafka/bootstrap-servers" ]; then
       echo "Started kafka (pid $(cat "$PIDS/kafka.pid"), bootstrap servers $(cat "$CLUSTER_DIR/kafka/bootstrap-servers"))"
       return

@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
  * The local cluster's Kafka broker as a long-running process ({@code deploy/cluster.sh start}): the
  * project's single-node KRaft broker ({@link KafkaBroker}, loopback only) in {@code <dir>}, with the
  * given topics created, and its bootstrap address written to {@code <dir>/bootstrap-servers} once it
- * answers — the file the scripts wait for. Runs until it is terminated (SIGTERM stops the broker;
+ * answers — the file the scripts wait for. A broker that does not answer within the broker's own
+ * wait (a loaded machine) is started again, up to three times. Runs until it is terminated (SIGTERM stops the broker;
  * its data stays in {@code <dir>} and the next start reuses it).
  *
  * <pre>ClusterKafka &lt;dir&gt; [topic:partitions …]</pre>
@@ -32,7 +33,7 @@ public final class ClusterKafka {
         Path dir = Path.of(args[0]).toAbsolutePath();
         Path address = dir.resolve("bootstrap-servers");
         Files.deleteIfExists(address);
-        KafkaBroker broker = KafkaBroker.start(dir);
+        KafkaBroker broker = start(dir);
         for (int i = 1; i < args.length; i++) {
             String[] topic = args[i].split(":");
             broker.createTopic(topic[0], topic.length > 1 ? Integer.parseInt(topic[1]) : 3);
@@ -42,5 +43,19 @@ public final class ClusterKafka {
         Files.move(written, address, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         LOG.info("Kafka broker ready at {} (data in {})", broker.bootstrapServers(), dir);
         new CountDownLatch(1).await();
+    }
+
+    /** Starts the broker; on a loaded machine its first start can outlast the broker's own wait, so up to 3 tries. */
+    private static KafkaBroker start(Path dir) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return KafkaBroker.start(dir);
+            } catch (IllegalStateException notReady) {
+                if (attempt == 3) {
+                    throw notReady;
+                }
+                LOG.warn("Kafka broker not ready (attempt {} of 3), starting it again: {}", attempt, notReady.getMessage());
+            }
+        }
     }
 }

@@ -41,10 +41,14 @@ class ClusterEndToEndITCase {
     private static final Path JOB_JAR = ROOT.resolve("flink-job/target/flink-job-0.1.0-SNAPSHOT-job.jar");
 
     private DeployScripts scripts;
+    private FlowingOrders orders;
     private final List<Long> startedPids = new ArrayList<>();
 
     @AfterEach
     void stopCluster() throws Exception {
+        if (orders != null) {
+            orders.stop();
+        }
         if (scripts != null) {
             scripts.run("cluster.sh", List.of("stop"), 180);
             for (long pid : startedPids) {
@@ -77,7 +81,7 @@ class ClusterEndToEndITCase {
 
         String firstJob = rest.runJar(rest.uploadJar(JOB_JAR), jobArgs, 2, Optional.empty());
         watch.awaitCheckpoints(firstJob, 1, true, Duration.ofMinutes(3));
-        FlowingOrders orders = new FlowingOrders(bootstrap, TOPIC, 3, 1000, 700);
+        orders = new FlowingOrders(bootstrap, TOPIC, 3, 1000, 700);
         awaitCommittedRows(table + "_metrics", 2000, Duration.ofMinutes(3));
 
         long checkpointsBeforeKill = rest.completedCheckpoints(firstJob);
@@ -85,7 +89,10 @@ class ClusterEndToEndITCase {
         long killed = scripts.pid("taskmanager-1");
         Process kill9 = new ProcessBuilder("kill", "-9", Long.toString(killed)).inheritIO().start();
         assertThat(kill9.waitFor(10, TimeUnit.SECONDS) && kill9.exitValue() == 0).as("kill -9 %d", killed).isTrue();
-        assertThat(ProcessHandle.of(killed).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        Optional<ProcessHandle> gone = ProcessHandle.of(killed);
+        if (gone.isPresent()) {
+            gone.get().onExit().get(30, TimeUnit.SECONDS);
+        }
         scripts.runOk("cluster.sh", List.of("add-taskmanager"), 120);
         startedPids.add(scripts.pid("taskmanager-2"));
         watch.awaitCheckpoints(firstJob, checkpointsBeforeKill + 2, false, Duration.ofMinutes(5));

@@ -58,6 +58,12 @@ final class FlowingOrders {
         thread.start();
     }
 
+    /** Ends the input without waiting (after a failed test). */
+    void stop() {
+        stop = true;
+        thread.interrupt();
+    }
+
     /** Distinct orders produced so far. */
     long distinctSoFar() {
         synchronized (totals) {
