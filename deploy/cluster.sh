@@ -19,7 +19,10 @@ FLINK_CP_FILE="$CLUSTER_DIR/flink-classpath.txt"
 DYNAMIC=(-D "rest.port=$FLINK_REST_PORT" -D "jobmanager.rpc.port=$FLINK_RPC_PORT"
          -D "io.tmp.dirs=$CLUSTER_DIR/tmp" -D "state.savepoints.dir=file://$CLUSTER_DIR/savepoints")
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# a pid file's process is alive and still ours (its command line names this run folder: a pid the system
+# gave to another process after ours died is never signalled)
+alive() { [ -f "$1" ] && ours "$(cat "$1")"; }
+ours() { kill -0 "$1" 2>/dev/null && ps -ww -o args= -p "$1" | grep -qF -- "$CLUSTER_DIR"; }
 
 flink_classpath() {
   if [ ! -f "$FLINK_CP_FILE" ] || [ "$ROOT/deploy/cluster/pom.xml" -nt "$FLINK_CP_FILE" ]; then
@@ -98,7 +101,7 @@ stop_pid_file() {
   local file="$1" name pid
   name="$(basename "$file" .pid)"
   pid="$(cat "$file")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if ours "$pid"; then
     kill "$pid"
     for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     if kill -0 "$pid" 2>/dev/null; then
@@ -169,5 +172,5 @@ case "${1:-}" in
   status) cmd_status ;;
   kafka) cat "$CLUSTER_DIR/kafka/bootstrap-servers" ;;
   stop) cmd_stop ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

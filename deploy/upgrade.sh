@@ -11,7 +11,7 @@
 # (the message says where the old job and the savepoint are, and how to go back); 2 bad usage.
 source "$(dirname "${BASH_SOURCE[0]}")/cluster-env.sh"
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 say() { echo "$(date -u +%H:%M:%S) $*" >&2; }
 
 [ $# -ge 1 ] || usage
