@@ -6,6 +6,7 @@ import io.exactlyonce.job.reconcile.ReconcileReport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,9 @@ class ClusterEndToEndITCase {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path JOB_JAR = ROOT.resolve("flink-job/target/flink-job-0.1.0-SNAPSHOT-job.jar");
 
+    /** The cluster's run folder (pids, logs, Kafka data, tables), deleted after the test. */
+    @TempDir Path run;
+
     private DeployScripts scripts;
     private FlowingOrders orders;
     private final List<Long> startedPids = new ArrayList<>();
@@ -62,7 +66,6 @@ class ClusterEndToEndITCase {
     void exactlyOnceThroughTaskManagerKillAndSavepointUpgradeOnACluster() throws Exception {
         assertThat(JOB_JAR).as("the shaded job jar (mvn -pl flink-job package)").isRegularFile();
         long start = System.nanoTime();
-        Path run = Files.createTempDirectory("cluster-e2e");
         scripts = new DeployScripts(ROOT, run);
         scripts.runOk("cluster.sh", List.of("start", "--taskmanagers", "1"), 300);
         for (String process : List.of("kafka", "jobmanager", "taskmanager-1")) {

@@ -2,8 +2,8 @@ package io.exactlyonce.deploy.cluster;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +23,9 @@ class LocalClusterITCase {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path JOB_JAR = ROOT.resolve("flink-job/target/flink-job-0.1.0-SNAPSHOT-job.jar");
 
+    /** The cluster's run folder (pids, logs, Kafka data, tables), deleted after the test. */
+    @TempDir Path run;
+
     private DeployScripts scripts;
     private final List<Long> pids = new ArrayList<>();
 
@@ -36,7 +39,7 @@ class LocalClusterITCase {
     @Test
     void startSubmitStatusAndStopByPid() throws Exception {
         assertThat(JOB_JAR).as("the shaded job jar (mvn -pl flink-job package)").isRegularFile();
-        scripts = new DeployScripts(ROOT, Files.createTempDirectory("cluster-it"));
+        scripts = new DeployScripts(ROOT, run);
         scripts.runOk("cluster.sh", List.of("start", "--no-kafka"), 300);
         pids.add(scripts.pid("jobmanager"));
         pids.add(scripts.pid("taskmanager-1"));
