@@ -18,8 +18,8 @@ build_job() {
       dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile >&2)
 }
 
-JVM_FLAGS=(
-  -Xmx2g
+# the JDK flags Flink, Hadoop and Kafka need on Java 17
+JDK_OPENS=(
   --add-opens=java.base/java.lang=ALL-UNNAMED
   --add-opens=java.base/java.util=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
@@ -35,8 +35,8 @@ JVM_FLAGS=(
   --add-exports=java.base/sun.net.util=ALL-UNNAMED
   --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
   --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
-  -Dlog4j.configurationFile="$ROOT/deploy/log4j2-local.properties"
 )
+JVM_FLAGS=(-Xmx2g "${JDK_OPENS[@]}" -Dlog4j.configurationFile="$ROOT/deploy/log4j2-local.properties")
 
 run_main() {
   local main="$1"; shift

@@ -169,6 +169,7 @@ public final class OrdersPipeline {
                         new DedupOperator(
                                         config.dedupTtl(),
                                         config.startingOffsets().equals("table") ? config.tablePath() : null)
+                                .readingWith(config.tableConf())
                                 .countingFrom(metricsTable))
                 .uid(config.uidPrefix() + "-dedup");
     }
@@ -182,7 +183,7 @@ public final class OrdersPipeline {
         return new JobTables(List.of(
                 new JobTables.Table(config.tablePath(), uid + "-orders"),
                 new JobTables.Table(config.deadLetterPath(), uid + "-dead-letters"),
-                new JobTables.Table(config.metricsPath(), uid + "-metrics-table")));
+                new JobTables.Table(config.metricsPath(), uid + "-metrics-table")), config.tableConf());
     }
 
     /** The positions {@code table} recorded, as a test of what it already holds. */
@@ -214,6 +215,7 @@ public final class OrdersPipeline {
             DataStream<CommitterInput> progress) {
         return DeltaSink.forRowType(type)
                 .tablePath(path)
+                .hadoopConfig(config.tableConf())
                 .uidPrefix(uid)
                 .sourceProgress(progress)
                 .targetFileSizeBytes(config.targetFileSizeBytes())
@@ -249,7 +251,8 @@ public final class OrdersPipeline {
                         config.tablePath(),
                         config.groupId(),
                         config.startingOffsets().equals("committed"),
-                        config.acceptCommittedOffsetsGap()));
+                        config.acceptCommittedOffsetsGap(),
+                        config.tableConf()));
     }
 
     private static long startingTimestamp(JobConfig config) {

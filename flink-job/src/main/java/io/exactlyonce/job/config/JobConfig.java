@@ -29,6 +29,7 @@ public final class JobConfig implements Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final String READ_COMMITTED = "read_committed";
+    private static final String TABLE_CONF = "table-conf";
 
     public static final List<JobOption> OPTIONS =
             List.of(
@@ -40,6 +41,7 @@ public final class JobConfig implements Serializable {
                     JobOption.optional("group-id", "orders-to-delta", "Kafka consumer group (offsets committed to Kafka are for monitoring only)"),
                     JobOption.optional("starting-offsets", "table", "table (the positions recorded in the job's tables; earliest for partitions they do not know) | committed (fallback earliest) | earliest | latest | timestamp:<epoch-ms>; used only without restored state (committed against a table with data needs --accept-committed-offsets-gap)"),
                     JobOption.optional("bounded", "false", "stop at the offsets that are latest at start (backfills, tests)"),
+                    JobOption.optional("table-conf", null, "a Hadoop / Delta Kernel setting for the three tables, key=value (file system endpoint and credentials, the Delta log store); repeat the option for more; see README, Running in production"),
                     JobOption.optional("kafka-properties-file", null, "extra Kafka client properties (SASL/SSL); must not set bootstrap.servers, group.id, isolation.level or auto.offset.reset differently"),
                     JobOption.optional("checkpoint-interval-ms", "10000", "checkpoint interval; rows become visible in the table at each checkpoint"),
                     JobOption.optional("checkpoint-dir", "file:///tmp/exactly-once-delta/checkpoints", "checkpoint storage (retained on cancellation)"),
@@ -80,7 +82,9 @@ public final class JobConfig implements Serializable {
             if (i + 1 >= args.length) {
                 throw new InvalidOptionException(key, "has no value");
             }
-            cli.put(key, args[++i]);
+            String value = args[++i];
+            // the one repeatable option: its values are kept one per line
+            cli.merge(key, value, (a, b) -> key.equals(TABLE_CONF) ? a + "\n" + b : b);
         }
         Map<String, String> merged = new HashMap<>();
         String file = cli.remove("config");
@@ -130,6 +134,7 @@ public final class JobConfig implements Serializable {
         bool("auto-resume");
         bool("dedup");
         exactlyOnce();
+        tableConf();
         positiveLong("checkpoint-interval-ms");
         positiveLong("dedup-ttl-days");
         maxRecordBytes();
@@ -272,6 +277,27 @@ public final class JobConfig implements Serializable {
                             + " from " + owner + ". Remove it from the file"
                             + (owner.startsWith("'") ? " or give both the same value." : "."));
         }
+    }
+
+    /**
+     * The Hadoop / Delta Kernel settings of {@code --table-conf key=value} (repeatable) for the
+     * engines that write and read the job's tables; empty by default.
+     */
+    public Map<String, String> tableConf() {
+        Map<String, String> conf = new LinkedHashMap<>();
+        String v = values.get(TABLE_CONF);
+        if (v == null) {
+            return conf;
+        }
+        for (String entry : v.split("\n")) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || entry.substring(0, eq).isBlank()) {
+                throw new InvalidOptionException(TABLE_CONF,
+                        "must be key=value (one setting per '--table-conf'), was '" + entry.trim() + "'");
+            }
+            conf.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+        }
+        return conf;
     }
 
     public long checkpointIntervalMs() {

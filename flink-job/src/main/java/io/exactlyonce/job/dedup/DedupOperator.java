@@ -5,6 +5,7 @@ import io.exactlyonce.delta.sink.read.DeltaTableScanner;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -73,6 +74,7 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
     private final long ttlMillis;
     private final Duration ttl;
     private final String bootstrapTable;
+    private HashMap<String, String> tableConf = new HashMap<>();
     private transient boolean restored;
     /**
      * After a start without state: ids whose row the orders table holds but the metrics table has
@@ -99,6 +101,12 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
         this.ttl = ttl;
         this.ttlMillis = ttl.toMillis();
         this.bootstrapTable = bootstrapTable;
+    }
+
+    /** The Hadoop / Kernel settings to read {@code bootstrapTable} with ({@code --table-conf}). */
+    public DedupOperator readingWith(Map<String, String> conf) {
+        this.tableConf = new HashMap<>(conf);
+        return this;
     }
 
     /** The descriptor of the keyed state. */
@@ -165,7 +173,7 @@ public final class DedupOperator extends StatsCountingOperator<RowData>
                 KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
                         maxParallelism, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
         long[] counts = new long[2];
-        new DeltaTableScanner(bootstrapTable, Map.of())
+        new DeltaTableScanner(bootstrapTable, tableConf)
                 .scan(
                         List.of("order_id", "_kafka_timestamp", "_kafka_topic", "_kafka_partition", "_kafka_offset"),
                         row -> {

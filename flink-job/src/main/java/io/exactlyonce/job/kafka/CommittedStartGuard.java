@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Serializable;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -38,12 +39,20 @@ public final class CommittedStartGuard implements Serializable {
     private final String groupId;
     private final boolean committedStart;
     private final boolean accepted;
+    private final HashMap<String, String> tableConf;
 
     public CommittedStartGuard(String tablePath, String groupId, boolean committedStart, boolean accepted) {
+        this(tablePath, groupId, committedStart, accepted, Map.of());
+    }
+
+    /** {@code tableConf}: the Hadoop / Kernel settings to read the table with ({@code --table-conf}). */
+    public CommittedStartGuard(
+            String tablePath, String groupId, boolean committedStart, boolean accepted, Map<String, String> tableConf) {
         this.tablePath = tablePath;
         this.groupId = groupId;
         this.committedStart = committedStart;
         this.accepted = accepted;
+        this.tableConf = new HashMap<>(tableConf);
     }
 
     /** Called when the source starts without restored state; throws if the start is refused. */
@@ -78,7 +87,7 @@ public final class CommittedStartGuard implements Serializable {
     /** The table's latest version, -1 if it does not exist yet (version 0 is its creation). */
     private long tableVersion() {
         try {
-            return new DeltaTableScanner(tablePath, Map.of()).snapshot().getVersion();
+            return new DeltaTableScanner(tablePath, tableConf).snapshot().getVersion();
         } catch (TableNotFoundException e) {
             return -1;
         }

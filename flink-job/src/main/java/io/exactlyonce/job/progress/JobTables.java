@@ -9,6 +9,7 @@ import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.TableNotFoundException;
 
 import java.io.Serializable;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +40,16 @@ public final class JobTables implements Serializable {
     }
 
     private final List<Table> tables;
+    private final HashMap<String, String> tableConf;
 
     public JobTables(List<Table> tables) {
+        this(tables, Map.of());
+    }
+
+    /** {@code tableConf}: the Hadoop / Kernel settings to read the tables with ({@code --table-conf}). */
+    public JobTables(List<Table> tables, Map<String, String> tableConf) {
         this.tables = List.copyOf(tables);
+        this.tableConf = new HashMap<>(tableConf);
     }
 
     public List<Table> tables() {
@@ -50,7 +58,7 @@ public final class JobTables implements Serializable {
 
     /** Each table's recorded progress (empty for a table that does not exist or records none). */
     public Map<Table, SourceProgress> read() {
-        Engine engine = KernelEngines.create(Map.of());
+        Engine engine = KernelEngines.create(tableConf);
         Map<Table, SourceProgress> result = new LinkedHashMap<>();
         for (Table table : tables) {
             result.put(table, read(engine, table));

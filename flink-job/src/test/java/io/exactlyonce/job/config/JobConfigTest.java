@@ -410,4 +410,23 @@ class JobConfigTest {
         assertInvalid("skip-checkpoints-on-restore", args("--skip-checkpoints-on-restore", "12,x"));
         assertInvalid("skip-checkpoints-on-restore", args("--skip-checkpoints-on-restore", "0"));
     }
+
+    @Test
+    void tableConfIsRepeatableAndKeepsEveryKeyValuePair() {
+        JobConfig config = JobConfig.fromArgs(args(
+                "--table-conf", "fs.s3a.endpoint=http://minio:9000",
+                "--table-conf", "io.delta.kernel.logStore.s3a.impl=io.delta.storage.S3DynamoDBLogStore",
+                "--table-conf", "fs.s3a.aws.credentials.provider=a.B,c.D"));
+        assertThat(config.tableConf()).containsExactly(
+                java.util.Map.entry("fs.s3a.endpoint", "http://minio:9000"),
+                java.util.Map.entry("io.delta.kernel.logStore.s3a.impl", "io.delta.storage.S3DynamoDBLogStore"),
+                java.util.Map.entry("fs.s3a.aws.credentials.provider", "a.B,c.D"));
+        assertThat(JobConfig.fromArgs(REQUIRED).tableConf()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fs.s3a.endpoint", "=value", " =value"})
+    void tableConfWithoutKeyOrValueSeparatorIsRefused(String entry) {
+        assertInvalid("table-conf", args("--table-conf", "a=b", "--table-conf", entry));
+    }
 }
