@@ -5,7 +5,9 @@ import io.exactlyonce.tools.JobUids;
 import io.exactlyonce.tools.TableOptions;
 import io.exactlyonce.tools.ToolEnvironment;
 import io.exactlyonce.tools.ToolInputException;
+import io.exactlyonce.tools.table.LiveFileStats;
 
+import io.delta.kernel.Snapshot;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.StringType;
@@ -65,6 +67,9 @@ public final class BootstrapDedupCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    /** The table's rows (from its statistics), to size the bootstrap's filter of written keys. */
+    private long tableRows;
+
     @Option(names = "--table", required = true, description = "the Delta table whose keys to remember")
     String table;
 
@@ -113,10 +118,12 @@ public final class BootstrapDedupCommand implements Callable<Integer> {
                         .returns(Types.POJO(KeyFirstSeen.class))
                         .setParallelism(1);
         long ttlMillis = Duration.ofDays(ttlDays).toMillis();
+        // keys are spread over the subtasks by key group: a quarter more than an even share
+        long keysPerSubtask = tableRows / parallelism + tableRows / (4L * parallelism) + 1;
         StateBootstrapTransformation<KeyFirstSeen> dedup =
                 OperatorTransformation.bootstrapWith(keys)
                         .keyBy(k -> k.key, Types.STRING)
-                        .transform((timestamp, path) -> new DedupBootstrapOperator(ttlMillis, timestamp, path));
+                        .transform((timestamp, path) -> new DedupBootstrapOperator(ttlMillis, keysPerSubtask, timestamp, path));
         String uid = new JobUids(uidPrefix).dedup();
         SavepointWriter.newSavepoint(env, backend(), maxParallelism)
                 .withOperator(OperatorIdentifier.forUid(uid), dedup)
@@ -136,7 +143,9 @@ public final class BootstrapDedupCommand implements Callable<Integer> {
     /** Checks every input before anything runs; returns the fixed first-seen instant, if one is given. */
     private Long validate() throws IOException {
         Engine engine = KernelEngines.create(Map.of());
-        StructType schema = TableOptions.snapshot(engine, table, "--table").getSchema();
+        Snapshot snapshot = TableOptions.snapshot(engine, table, "--table");
+        StructType schema = snapshot.getSchema();
+        tableRows = LiveFileStats.estimatedRows(engine, snapshot);
         requireColumn(schema, keyColumn, "--key", StringType.class);
         Long fixed = null;
         if (firstSeenAt != null) {
@@ -152,6 +161,9 @@ public final class BootstrapDedupCommand implements Callable<Integer> {
         ToolEnvironment.memory(rocksDbMemory);
         if (ttlDays <= 0) {
             throw new ToolInputException("'--dedup-ttl-days' must be positive, was " + ttlDays);
+        }
+        if (parallelism <= 0) {
+            throw new ToolInputException("'--parallelism' must be positive, was " + parallelism);
         }
         if (maxParallelism <= 0 || maxParallelism > 32768) {
             throw new ToolInputException("'--max-parallelism' must be in 1..32768, was " + maxParallelism);

@@ -25,7 +25,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * in a timer service named {@code user-timers}, which the job never reads; hence this operator.)
  *
  * <p>A key that occurs more than once keeps its latest first-seen time (the newest admitted copy,
- * as the job's own start-from-table bootstrap does), and only that time's timer. At end of input
+ * as the job's own start-from-table bootstrap does), and only that time's timer; a {@link
+ * SeenKeysFilter} spares the state read for keys certainly not written before. At end of input
  * it snapshots its state the way the State Processor API's own bootstrap operators do.
  */
 final class DedupBootstrapOperator extends AbstractStreamOperator<TaggedOperatorSubtaskState>
@@ -34,13 +35,16 @@ final class DedupBootstrapOperator extends AbstractStreamOperator<TaggedOperator
     private static final long serialVersionUID = 1L;
 
     private final long ttlMillis;
+    private final long expectedKeys;
     private final long savepointTimestamp;
     private final Path savepointPath;
     private transient ValueState<Long> firstSeen;
     private transient InternalTimerService<VoidNamespace> expiry;
+    private transient SeenKeysFilter written;
 
-    DedupBootstrapOperator(long ttlMillis, long savepointTimestamp, Path savepointPath) {
+    DedupBootstrapOperator(long ttlMillis, long expectedKeys, long savepointTimestamp, Path savepointPath) {
         this.ttlMillis = ttlMillis;
+        this.expectedKeys = expectedKeys;
         this.savepointTimestamp = savepointTimestamp;
         this.savepointPath = savepointPath;
     }
@@ -51,11 +55,17 @@ final class DedupBootstrapOperator extends AbstractStreamOperator<TaggedOperator
         firstSeen = getPartitionedState(DedupOperator.firstSeenDescriptor());
         expiry = getInternalTimerService(
                 DedupOperator.EXPIRY_TIMERS, VoidNamespaceSerializer.INSTANCE, VoidTriggerable.instance());
+        written = new SeenKeysFilter(expectedKeys);
     }
 
     @Override
     public void processElement(StreamRecord<KeyFirstSeen> element) throws Exception {
         long seen = element.getValue().firstSeen;
+        if (!written.addAndCheck(element.getValue().key)) { // certainly the key's first row
+            firstSeen.update(seen);
+            expiry.registerEventTimeTimer(VoidNamespace.INSTANCE, expiresAt(seen));
+            return;
+        }
         Long first = firstSeen.value();
         if (first != null && first >= seen) {
             return;

@@ -6,12 +6,10 @@ import io.exactlyonce.delta.sink.core.TableProgress;
 import io.exactlyonce.tools.JobUids;
 import io.exactlyonce.tools.TableOptions;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.delta.kernel.Snapshot;
-import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 
 import picocli.CommandLine.Command;
@@ -20,9 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,7 +97,7 @@ public final class TableStatusCommand implements Callable<Integer> {
         ReferencedFiles.forEachLiveFile(engine, snapshot, add -> {
             totals[0]++;
             totals[1] += add.getLong(add.getSchema().indexOf("size"));
-            long count = numRecords(add);
+            long count = LiveFileStats.numRecords(add);
             if (count < 0) {
                 totals[3]++;
             } else {
@@ -120,19 +116,5 @@ public final class TableStatusCommand implements Callable<Integer> {
         return new Status(table, snapshot.getVersion(), snapshot.getPartitionColumnNames(), totals[0], totals[1],
                 totals[2], totals[3], positions, CommitHistory.protocol(engine, log),
                 CommitHistory.lastCommits(engine, log, snapshot.getVersion(), commits));
-    }
-
-    /** The file's row count from its statistics, or -1 when it has none. */
-    private static long numRecords(Row add) {
-        int stats = add.getSchema().indexOf("stats");
-        if (stats < 0 || add.isNullAt(stats)) {
-            return -1;
-        }
-        try {
-            JsonNode numRecords = JSON.readTree(add.getString(stats)).get("numRecords");
-            return numRecords == null ? -1 : numRecords.asLong();
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable statistics of " + add.getString(add.getSchema().indexOf("path")), e);
-        }
     }
 }
