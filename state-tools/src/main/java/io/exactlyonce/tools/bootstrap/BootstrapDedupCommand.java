@@ -200,11 +200,9 @@ public final class BootstrapDedupCommand implements Callable<Integer> {
     }
 
     /**
-     * Nearly every key the bootstrap looks up is new, so RocksDB answers "absent" from its bloom filters
-     * instead of reading SST blocks: without them a 10-million-key bootstrap spent its time in
-     * {@code RocksDB.get} and slowed down as the instance grew. The filters live in this process's
-     * RocksDB only; the savepoint is written in the canonical format, which the job reads with its
-     * own settings.
+     * RocksDB with bloom filters for the state reads the {@link SeenKeysFilter} cannot spare (keys it
+     * calls "maybe seen"). The filters live in this process's RocksDB only; the savepoint is written
+     * in the canonical format, which the job reads with its own settings.
      */
     private StateBackend backend() {
         if (stateBackend.equalsIgnoreCase("hashmap")) {
