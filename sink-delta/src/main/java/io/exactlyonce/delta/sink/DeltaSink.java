@@ -10,6 +10,7 @@ import io.exactlyonce.delta.sink.core.PartitionValues;
 import io.exactlyonce.delta.sink.core.CommitterInput;
 import io.exactlyonce.delta.sink.core.TableProgress;
 import io.exactlyonce.delta.sink.flink.DeltaCommitSink;
+import io.exactlyonce.delta.sink.flink.DeltaSinkV2;
 import io.exactlyonce.delta.sink.flink.DeltaWriterOperator;
 import io.exactlyonce.delta.sink.flink.CommitterInputTypeInfo;
 import io.exactlyonce.delta.sink.rowdata.DeltaSchemaConverter;
@@ -72,6 +73,29 @@ public final class DeltaSink {
 
     private DeltaSink() {}
 
+    /**
+     * The Flink API the sink is built on. Both give the same guarantees, the same table contents
+     * and the same failure handling (one commit protocol underneath); they differ in operator
+     * layout and state, so a job cannot switch between them by restoring a savepoint of the other
+     * one's state (see the README section "Flink versions" for the switch).
+     */
+    @PublicEvolving
+    public enum Api {
+        /**
+         * A {@code TwoPhaseCommitSinkFunction} committer; the default on Flink 1.20. Operators
+         * {@code <uidPrefix>-delta-writer} and {@code <uidPrefix>-delta-committer}.
+         */
+        SINK_FUNCTION,
+        /**
+         * Flink's Sink V2 ({@code sinkTo}), the only one on Flink 2.x. Operators: writer {@code
+         * <uidPrefix>-delta-sink}, sealer {@code <uidPrefix>-delta-sink: <uidPrefix>-delta-sealer}
+         * (holds the appId), committer {@code Sink Committer: <uidPrefix>-delta-sink}. Transient
+         * commit failures are retried by Flink ({@code sink.committer.retries}) instead of {@link
+         * Builder#commitRetryPolicy}.
+         */
+        SINK_V2
+    }
+
     /** A sink for rows of the given Flink type; the Delta schema is derived from it. */
     public static Builder forRowType(RowType rowType) {
         return new Builder(Objects.requireNonNull(rowType, "rowType"));
@@ -104,6 +128,7 @@ public final class DeltaSink {
         private Integer writerParallelism;
         private CommitListener commitListener = new CommitListener() {};
         private boolean recoverOnRestore = true;
+        private Api api = Api.SINK_FUNCTION;
 
         private Builder(RowType rowType) {
             this.rowType = rowType;
@@ -252,6 +277,15 @@ public final class DeltaSink {
         }
 
         /**
+         * The Flink API to build the sink on (default {@link Api#SINK_FUNCTION}). Changing it changes
+         * the operators and their state: switch only as the README section "Flink versions" says.
+         */
+        public Builder api(Api api) {
+            this.api = Objects.requireNonNull(api, "api");
+            return this;
+        }
+
+        /**
          * Breaks exactly-once on purpose: a restore drops the transactions that a completed
          * checkpoint sealed but that were not committed yet, so their rows are lost. Only for tests
          * that prove the exactly-once checks catch a broken sink; never use it for real data.
@@ -263,7 +297,7 @@ public final class DeltaSink {
         }
 
         /** Validates the settings and attaches writer and committer to the input stream. */
-        public DataStreamSink<CommitterInput> append(DataStream<RowData> input) {
+        public DataStreamSink<?> append(DataStream<RowData> input) {
             StructType schema = validate();
             boolean unaligned =
                     input.getExecutionEnvironment().getCheckpointConfig().isUnalignedCheckpointsEnabled();
@@ -287,6 +321,16 @@ public final class DeltaSink {
                             .withProgressId(progress == null ? null : progressId);
             if (verifyTableOnBuild) {
                 DeltaTableBootstrap.ensureTable(KernelEngines.create(conf), config, schema);
+            }
+            if (api == Api.SINK_V2) {
+                DataStreamSink<RowData> sink =
+                        input.sinkTo(new DeltaSinkV2(rowType, config, uidPrefix, progress))
+                                .uid(uidPrefix + "-delta-sink")
+                                .name("DeltaSink: " + tablePath);
+                if (writerParallelism != null) {
+                    sink.setParallelism(writerParallelism);
+                }
+                return sink;
             }
             SingleOutputStreamOperator<CommitterInput> staged =
                     input.transform(

@@ -226,7 +226,7 @@ class DeltaSinkBuilderTest {
 
     @Test
     void appendAddsWriterAndCommitterWithDocumentedUidsAndParallelism() {
-        DataStreamSink<CommitterInput> sink = valid().partitionColumns("event_date").append(rows());
+        DataStreamSink<?> sink = valid().partitionColumns("event_date").append(rows());
 
         Transformation<?> committer = sink.getTransformation();
         assertThat(committer.getUid()).isEqualTo("orders-delta-committer");
@@ -270,7 +270,7 @@ class DeltaSinkBuilderTest {
 
     @Test
     void writerParallelismOverridesTheInputsButNotTheCommitters() {
-        DataStreamSink<CommitterInput> sink = valid().writerParallelism(2).append(rows());
+        DataStreamSink<?> sink = valid().writerParallelism(2).append(rows());
 
         Transformation<?> writer = sink.getTransformation().getInputs().get(0);
         assertThat(writer.getParallelism()).isEqualTo(2);
@@ -279,7 +279,7 @@ class DeltaSinkBuilderTest {
 
     @Test
     void verifyTableOnBuildFalseDoesNotTouchTheTable() {
-        DataStreamSink<CommitterInput> sink = valid().verifyTableOnBuild(false).append(rows());
+        DataStreamSink<?> sink = valid().verifyTableOnBuild(false).append(rows());
 
         assertThat(sink.getTransformation().getUid()).isEqualTo("orders-delta-committer");
         assertNothingCreated();
