@@ -71,6 +71,9 @@ public final class DeltaSink {
     /** Default target size of a Parquet data file. */
     public static final long DEFAULT_TARGET_FILE_SIZE_BYTES = 128L * 1024 * 1024;
 
+    /** Declared in a static context: an anonymous listener in the builder would capture it. */
+    private static final CommitListener NO_LISTENER = new CommitListener() {};
+
     private DeltaSink() {}
 
     /**
@@ -126,7 +129,7 @@ public final class DeltaSink {
         private boolean allowRewind;
         private boolean verifyTableOnBuild = true;
         private Integer writerParallelism;
-        private CommitListener commitListener = new CommitListener() {};
+        private CommitListener commitListener = NO_LISTENER;
         private boolean recoverOnRestore = true;
         private Api api = Api.SINK_FUNCTION;
 

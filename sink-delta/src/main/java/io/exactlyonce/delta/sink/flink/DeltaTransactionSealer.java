@@ -69,6 +69,8 @@ final class DeltaTransactionSealer extends AbstractStreamOperator<CommittableMes
     private transient SourceProgress progress;
     private transient SourceProgress lastSealedProgress;
     private transient boolean finished;
+    /** The last checkpoint whose barrier passed (or the restored one). */
+    private transient long lastCheckpointId;
 
     DeltaTransactionSealer(RowType rowType, DeltaSinkConfig config) {
         this.rowType = rowType;
@@ -90,6 +92,7 @@ final class DeltaTransactionSealer extends AbstractStreamOperator<CommittableMes
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
+        lastCheckpointId = context.getRestoredCheckpointId().orElse(0L);
         state = context.getOperatorStateStore().getListState(OPEN_TRANSACTION);
         List<DeltaTransaction> restored = new ArrayList<>();
         state.get().forEach(restored::add);
@@ -151,6 +154,11 @@ final class DeltaTransactionSealer extends AbstractStreamOperator<CommittableMes
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
+        lastCheckpointId = checkpointId;
+        seal(checkpointId);
+    }
+
+    private void seal(long checkpointId) {
         if (open.files().isEmpty() && progress.equals(lastSealedProgress)) {
             return; // nothing new: no committable, no Delta commit
         }
@@ -170,8 +178,14 @@ final class DeltaTransactionSealer extends AbstractStreamOperator<CommittableMes
                 List.of(new DeltaTransaction(open.appId(), DeltaTransaction.UNSEALED, open.files(), progress)));
     }
 
+    /**
+     * End of input: seals what is left now, under the next checkpoint's id, because what this
+     * operator emits after its input ended never reaches the committer (it has seen the end of
+     * data). The committer commits it with the final checkpoint, whose id is at least that one.
+     */
     @Override
     public void endInput() {
+        seal(lastCheckpointId + 1);
         finished = true;
     }
 
