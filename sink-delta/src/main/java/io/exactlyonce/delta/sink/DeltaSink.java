@@ -19,7 +19,7 @@ import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 
 import org.apache.flink.annotation.PublicEvolving;
-import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -280,6 +280,26 @@ public final class DeltaSink {
         }
 
         /**
+         * Applies every {@link DeltaSinkOptions} option that {@code config} sets (options it does not
+         * set keep their current value); values are validated by {@link #append} like the setters'.
+         */
+        public Builder configure(ReadableConfig config) {
+            config.getOptional(DeltaSinkOptions.TABLE_PATH).ifPresent(this::tablePath);
+            config.getOptional(DeltaSinkOptions.UID_PREFIX).ifPresent(this::uidPrefix);
+            config.getOptional(DeltaSinkOptions.PARTITION_COLUMNS).ifPresent(this::partitionColumns);
+            config.getOptional(DeltaSinkOptions.TARGET_FILE_SIZE)
+                    .ifPresent(size -> targetFileSizeBytes(size.getBytes()));
+            config.getOptional(DeltaSinkOptions.BATCH_ROWS).ifPresent(this::batchRows);
+            config.getOptional(DeltaSinkOptions.MAX_OPEN_PARTITIONS).ifPresent(this::maxOpenPartitions);
+            config.getOptional(DeltaSinkOptions.ALLOW_REWIND).ifPresent(this::allowRewind);
+            config.getOptional(DeltaSinkOptions.SKIP_CHECKPOINTS_ON_RESTORE)
+                    .ifPresent(this::skipCheckpointsOnRestore);
+            config.getOptional(DeltaSinkOptions.WRITER_PARALLELISM).ifPresent(this::writerParallelism);
+            config.getOptional(DeltaSinkOptions.API).ifPresent(this::api);
+            return this;
+        }
+
+        /**
          * The Flink API to build the sink on (default {@link Api#SINK_FUNCTION}). Changing it changes
          * the operators and their state: switch only as the README section "Flink versions" says.
          */
@@ -289,13 +309,13 @@ public final class DeltaSink {
         }
 
         /**
-         * Breaks exactly-once on purpose: a restore drops the transactions that a completed
-         * checkpoint sealed but that were not committed yet, so their rows are lost. Only for tests
-         * that prove the exactly-once checks catch a broken sink; never use it for real data.
+         * Off breaks exactly-once on purpose: a restore drops the transactions that a completed
+         * checkpoint sealed but that were not committed yet. Not part of the API: tests reach it
+         * through the test-jar's {@code SinkTestHooks}, to prove that the exactly-once checks catch
+         * a broken sink.
          */
-        @VisibleForTesting
-        public Builder breakRecoveryForTesting() {
-            this.recoverOnRestore = false;
+        Builder recoverOnRestore(boolean recover) {
+            this.recoverOnRestore = recover;
             return this;
         }
 
