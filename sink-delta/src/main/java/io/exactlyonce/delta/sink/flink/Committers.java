@@ -4,6 +4,7 @@ import io.exactlyonce.delta.sink.core.CommitRetryPolicy;
 import io.exactlyonce.delta.sink.core.DeltaCommitter;
 import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
 import io.exactlyonce.delta.sink.core.DeltaTableBootstrap;
+import io.exactlyonce.delta.sink.core.KernelEngines;
 import io.exactlyonce.delta.sink.rowdata.DeltaSchemaConverter;
 
 import io.delta.kernel.engine.Engine;
@@ -21,6 +22,11 @@ import org.apache.flink.table.types.logical.RowType;
 final class Committers {
 
     private Committers() {}
+
+    /** With an engine of its own, built from the sink's Hadoop settings. */
+    static DeltaCommitter open(DeltaSinkConfig config, RowType rowType, CommitRetryPolicy retryPolicy) {
+        return open(KernelEngines.create(config.hadoopConf()), config, rowType, retryPolicy);
+    }
 
     static DeltaCommitter open(
             Engine engine, DeltaSinkConfig config, RowType rowType, CommitRetryPolicy retryPolicy) {

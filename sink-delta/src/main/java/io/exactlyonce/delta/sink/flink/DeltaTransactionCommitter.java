@@ -6,7 +6,6 @@ import io.exactlyonce.delta.sink.core.DeltaCommitter;
 import io.exactlyonce.delta.sink.core.DeltaCommitterContext;
 import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
 import io.exactlyonce.delta.sink.core.DeltaTransaction;
-import io.exactlyonce.delta.sink.core.KernelEngines;
 import io.exactlyonce.delta.sink.core.RecoveryCommitter;
 import io.exactlyonce.delta.sink.core.RestoreCheck;
 import io.exactlyonce.delta.sink.core.SinkErrors;
@@ -71,12 +70,7 @@ final class DeltaTransactionCommitter implements Committer<DeltaTransaction> {
 
     private DeltaCommitter committer() {
         if (committer == null) {
-            committer =
-                    Committers.open(
-                            KernelEngines.create(config.hadoopConf()),
-                            config,
-                            rowType,
-                            CommitRetryPolicy.callerRetries());
+            committer = Committers.open(config, rowType, CommitRetryPolicy.callerRetries());
         }
         return committer;
     }

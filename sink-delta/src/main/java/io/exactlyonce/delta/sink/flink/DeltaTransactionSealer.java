@@ -79,12 +79,7 @@ final class DeltaTransactionSealer extends AbstractStreamOperator<CommittableMes
 
     private DeltaCommitter committer() {
         if (committer == null) {
-            committer =
-                    Committers.open(
-                            KernelEngines.create(config.hadoopConf()),
-                            config,
-                            rowType,
-                            config.retryPolicy());
+            committer = Committers.open(config, rowType, config.retryPolicy());
         }
         return committer;
     }
