@@ -187,6 +187,29 @@ abstract class AbstractCommitProtocolTest {
         assertExactlyOnce(ids(), TestRows.ids(0, 200));
     }
 
+    /**
+     * A rewind is refused even when the restored checkpoint holds no pending transaction: the
+     * committer's identity (appId) alone, compared with the table, has to catch it.
+     */
+    @Test
+    void restoringAnOlderCheckpointWithNothingPendingIsRefusedToo() throws Exception {
+        CommitterDriver.Snapshot idle;
+        try (CommitterDriver h = open(false)) {
+            idle = snapshot(h, 1); // nothing staged yet: no transaction in this checkpoint
+            h.notifyOfCompletedCheckpoint(1);
+            send(h, StagedFiles.write(table, 0, 100));
+            snapshot(h, 2);
+            h.notifyOfCompletedCheckpoint(2);
+        }
+        long version = reader.version();
+
+        assertThatThrownBy(() -> restore(idle, false).close())
+                .isInstanceOf(TableRewindException.class)
+                .hasMessageContaining("restored from checkpoint/savepoint 1")
+                .hasMessageContaining("up to checkpoint 2");
+        assertThat(reader.version()).as("nothing written").isEqualTo(version);
+    }
+
     @Test
     void allowRewindContinuesUnderANewAppIdAndCommitsWhatItReReads() throws Exception {
         CommitterDriver.Snapshot checkpoint1 = commitTwoCheckpointsKeepingTheFirst();
