@@ -128,6 +128,7 @@ public final class JobConfig implements Serializable {
         startingOffsets();
         bool("bounded");
         bool("allow-rewind");
+        sinkApi();
         skipCheckpointsOnRestore();
         bool("accept-lost-kafka-records");
         bool("accept-committed-offsets-gap");
@@ -143,7 +144,6 @@ public final class JobConfig implements Serializable {
         nonNegativeLong("parallelism");
         nonNegativeLong("restart-attempts");
         longValue("fail-after-records");
-        sinkApi();
         String backend = values.get("state-backend").toLowerCase(Locale.ROOT);
         if (!backend.equals("rocksdb") && !backend.equals("hashmap")) {
             throw new InvalidOptionException("state-backend", "must be rocksdb or hashmap, was '" + backend + "'");
