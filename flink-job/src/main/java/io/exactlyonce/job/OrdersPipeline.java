@@ -219,6 +219,7 @@ public final class OrdersPipeline {
                 .uidPrefix(uid)
                 .sourceProgress(progress)
                 .targetFileSizeBytes(config.targetFileSizeBytes())
+                .api(config.sinkApi())
                 .allowRewind(config.allowRewind())
                 .skipCheckpointsOnRestore(config.skipCheckpointsOnRestore());
     }

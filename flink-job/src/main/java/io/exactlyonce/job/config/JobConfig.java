@@ -1,5 +1,7 @@
 package io.exactlyonce.job.config;
 
+import io.exactlyonce.delta.sink.DeltaSink;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -56,6 +58,7 @@ public final class JobConfig implements Serializable {
                     JobOption.optional("target-file-size-mb", "128", "Parquet target file size"),
                     JobOption.optional("restart-attempts", "10", "restarts before the job fails (exponential backoff 1 s to 60 s)"),
                     JobOption.optional("uid-prefix", "orders", "prefix of all operator uids; keep it across upgrades"),
+                    JobOption.optional("sink-api", "v1", "v1 (the TwoPhaseCommitSinkFunction sink) | v2 (the Sink V2 sink); switch only by stop-with-savepoint and a restart with --allowNonRestoredState (README 'Flink versions')"),
                     JobOption.optional("allow-rewind", "false", "accept restoring a savepoint older than the tables (see the sink's allowRewind)"),
                     JobOption.optional("skip-checkpoints-on-restore", null, "comma-separated checkpoint ids whose pending commits a restore skips if they cannot be committed, recording their files under <table>/_quarantine (see the sink's skipCheckpointsOnRestore)"),
                     JobOption.optional("accept-lost-kafka-records", "false", "resume at the earliest available offset when Kafka no longer holds the offset to continue from (retention, deleteRecords, recreated topic), logging each lost range; default: fail"),
@@ -128,6 +131,7 @@ public final class JobConfig implements Serializable {
         startingOffsets();
         bool("bounded");
         bool("allow-rewind");
+        sinkApi();
         skipCheckpointsOnRestore();
         bool("accept-lost-kafka-records");
         bool("accept-committed-offsets-gap");
@@ -381,6 +385,18 @@ public final class JobConfig implements Serializable {
             }
         }
         return ids;
+    }
+
+    /** The Flink API the job's Delta sinks are built on ({@code --sink-api}). */
+    public DeltaSink.Api sinkApi() {
+        switch (values.get("sink-api").toLowerCase(Locale.ROOT)) {
+            case "v1":
+                return DeltaSink.Api.SINK_FUNCTION;
+            case "v2":
+                return DeltaSink.Api.SINK_V2;
+            default:
+                throw new InvalidOptionException("sink-api", "must be v1 or v2, was '" + values.get("sink-api") + "'");
+        }
     }
 
     public boolean allowRewind() {

@@ -1,5 +1,7 @@
 package io.exactlyonce.job.config;
 
+import io.exactlyonce.delta.sink.DeltaSink;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -183,6 +185,16 @@ class JobConfigTest {
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("'--state-backend'")
                 .hasMessageContaining("memory");
+    }
+
+    @Test
+    void sinkApiChoosesTheSinkAdapterAndRefusesOthers() {
+        assertThat(JobConfig.fromArgs(args()).sinkApi()).isEqualTo(DeltaSink.Api.SINK_FUNCTION);
+        assertThat(JobConfig.fromArgs(args("--sink-api", "v2")).sinkApi()).isEqualTo(DeltaSink.Api.SINK_V2);
+        assertThatThrownBy(() -> JobConfig.fromArgs(args("--sink-api", "v3")))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContaining("'--sink-api'")
+                .hasMessageContaining("v1 or v2");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.exactlyonce.delta.sink.core.PartitionValues;
 import io.exactlyonce.delta.sink.core.CommitterInput;
 import io.exactlyonce.delta.sink.core.TableProgress;
 import io.exactlyonce.delta.sink.flink.DeltaCommitSink;
+import io.exactlyonce.delta.sink.flink.DeltaSinkV2;
 import io.exactlyonce.delta.sink.flink.DeltaWriterOperator;
 import io.exactlyonce.delta.sink.flink.CommitterInputTypeInfo;
 import io.exactlyonce.delta.sink.rowdata.DeltaSchemaConverter;
@@ -18,7 +19,7 @@ import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 
 import org.apache.flink.annotation.PublicEvolving;
-import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -70,7 +71,33 @@ public final class DeltaSink {
     /** Default target size of a Parquet data file. */
     public static final long DEFAULT_TARGET_FILE_SIZE_BYTES = 128L * 1024 * 1024;
 
+    /** Declared in a static context: an anonymous listener in the builder would capture it. */
+    private static final CommitListener NO_LISTENER = new CommitListener() {};
+
     private DeltaSink() {}
+
+    /**
+     * The Flink API the sink is built on. Both give the same guarantees, the same table contents
+     * and the same failure handling (one commit protocol underneath); they differ in operator
+     * layout and state, so a job cannot switch between them by restoring a savepoint of the other
+     * one's state (see the README section "Flink versions" for the switch).
+     */
+    @PublicEvolving
+    public enum Api {
+        /**
+         * A {@code TwoPhaseCommitSinkFunction} committer; the default on Flink 1.20. Operators
+         * {@code <uidPrefix>-delta-writer} and {@code <uidPrefix>-delta-committer}.
+         */
+        SINK_FUNCTION,
+        /**
+         * Flink's Sink V2 ({@code sinkTo}), the only one on Flink 2.x. Operators: writer {@code
+         * <uidPrefix>-delta-sink}, sealer {@code <uidPrefix>-delta-sink: <uidPrefix>-delta-sealer}
+         * (holds the appId), committer {@code Sink Committer: <uidPrefix>-delta-sink}. Transient
+         * commit failures are retried by Flink ({@code sink.committer.retries}) instead of {@link
+         * Builder#commitRetryPolicy}.
+         */
+        SINK_V2
+    }
 
     /** A sink for rows of the given Flink type; the Delta schema is derived from it. */
     public static Builder forRowType(RowType rowType) {
@@ -102,8 +129,9 @@ public final class DeltaSink {
         private boolean allowRewind;
         private boolean verifyTableOnBuild = true;
         private Integer writerParallelism;
-        private CommitListener commitListener = new CommitListener() {};
+        private CommitListener commitListener = NO_LISTENER;
         private boolean recoverOnRestore = true;
+        private Api api = Api.SINK_FUNCTION;
 
         private Builder(RowType rowType) {
             this.rowType = rowType;
@@ -252,18 +280,47 @@ public final class DeltaSink {
         }
 
         /**
-         * Breaks exactly-once on purpose: a restore drops the transactions that a completed
-         * checkpoint sealed but that were not committed yet, so their rows are lost. Only for tests
-         * that prove the exactly-once checks catch a broken sink; never use it for real data.
+         * Applies every {@link DeltaSinkOptions} option that {@code config} sets (options it does not
+         * set keep their current value); values are validated by {@link #append} like the setters'.
          */
-        @VisibleForTesting
-        public Builder breakRecoveryForTesting() {
-            this.recoverOnRestore = false;
+        public Builder configure(ReadableConfig config) {
+            config.getOptional(DeltaSinkOptions.TABLE_PATH).ifPresent(this::tablePath);
+            config.getOptional(DeltaSinkOptions.UID_PREFIX).ifPresent(this::uidPrefix);
+            config.getOptional(DeltaSinkOptions.PARTITION_COLUMNS).ifPresent(this::partitionColumns);
+            config.getOptional(DeltaSinkOptions.TARGET_FILE_SIZE)
+                    .ifPresent(size -> targetFileSizeBytes(size.getBytes()));
+            config.getOptional(DeltaSinkOptions.BATCH_ROWS).ifPresent(this::batchRows);
+            config.getOptional(DeltaSinkOptions.MAX_OPEN_PARTITIONS).ifPresent(this::maxOpenPartitions);
+            config.getOptional(DeltaSinkOptions.ALLOW_REWIND).ifPresent(this::allowRewind);
+            config.getOptional(DeltaSinkOptions.SKIP_CHECKPOINTS_ON_RESTORE)
+                    .ifPresent(this::skipCheckpointsOnRestore);
+            config.getOptional(DeltaSinkOptions.WRITER_PARALLELISM).ifPresent(this::writerParallelism);
+            config.getOptional(DeltaSinkOptions.API).ifPresent(this::api);
+            return this;
+        }
+
+        /**
+         * The Flink API to build the sink on (default {@link Api#SINK_FUNCTION}). Changing it changes
+         * the operators and their state: switch only as the README section "Flink versions" says.
+         */
+        public Builder api(Api api) {
+            this.api = Objects.requireNonNull(api, "api");
+            return this;
+        }
+
+        /**
+         * Off breaks exactly-once on purpose: a restore drops the transactions that a completed
+         * checkpoint sealed but that were not committed yet. Not part of the API: tests reach it
+         * through the test-jar's {@code SinkTestHooks}, to prove that the exactly-once checks catch
+         * a broken sink.
+         */
+        Builder recoverOnRestore(boolean recover) {
+            this.recoverOnRestore = recover;
             return this;
         }
 
         /** Validates the settings and attaches writer and committer to the input stream. */
-        public DataStreamSink<CommitterInput> append(DataStream<RowData> input) {
+        public DataStreamSink<?> append(DataStream<RowData> input) {
             StructType schema = validate();
             boolean unaligned =
                     input.getExecutionEnvironment().getCheckpointConfig().isUnalignedCheckpointsEnabled();
@@ -287,6 +344,16 @@ public final class DeltaSink {
                             .withProgressId(progress == null ? null : progressId);
             if (verifyTableOnBuild) {
                 DeltaTableBootstrap.ensureTable(KernelEngines.create(conf), config, schema);
+            }
+            if (api == Api.SINK_V2) {
+                DataStreamSink<RowData> sink =
+                        input.sinkTo(new DeltaSinkV2(rowType, config, uidPrefix, progress))
+                                .uid(uidPrefix + "-delta-sink")
+                                .name("DeltaSink: " + tablePath);
+                if (writerParallelism != null) {
+                    sink.setParallelism(writerParallelism);
+                }
+                return sink;
             }
             SingleOutputStreamOperator<CommitterInput> staged =
                     input.transform(

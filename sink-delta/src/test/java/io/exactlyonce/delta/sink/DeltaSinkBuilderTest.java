@@ -226,7 +226,7 @@ class DeltaSinkBuilderTest {
 
     @Test
     void appendAddsWriterAndCommitterWithDocumentedUidsAndParallelism() {
-        DataStreamSink<CommitterInput> sink = valid().partitionColumns("event_date").append(rows());
+        DataStreamSink<?> sink = valid().partitionColumns("event_date").append(rows());
 
         Transformation<?> committer = sink.getTransformation();
         assertThat(committer.getUid()).isEqualTo("orders-delta-committer");
@@ -270,7 +270,7 @@ class DeltaSinkBuilderTest {
 
     @Test
     void writerParallelismOverridesTheInputsButNotTheCommitters() {
-        DataStreamSink<CommitterInput> sink = valid().writerParallelism(2).append(rows());
+        DataStreamSink<?> sink = valid().writerParallelism(2).append(rows());
 
         Transformation<?> writer = sink.getTransformation().getInputs().get(0);
         assertThat(writer.getParallelism()).isEqualTo(2);
@@ -279,10 +279,55 @@ class DeltaSinkBuilderTest {
 
     @Test
     void verifyTableOnBuildFalseDoesNotTouchTheTable() {
-        DataStreamSink<CommitterInput> sink = valid().verifyTableOnBuild(false).append(rows());
+        DataStreamSink<?> sink = valid().verifyTableOnBuild(false).append(rows());
 
         assertThat(sink.getTransformation().getUid()).isEqualTo("orders-delta-committer");
         assertNothingCreated();
+    }
+
+    @Test
+    void sinkV2AddsWriterSealerAndCommitterWithDocumentedUids() {
+        valid().api(DeltaSink.Api.SINK_V2).verifyTableOnBuild(false).append(rows());
+
+        StreamGraph graph = env.getStreamGraph(false);
+        StreamNode writer = node(graph, "orders-delta-sink");
+        StreamNode sealer = node(graph, "orders-delta-sink: orders-delta-sealer");
+        StreamNode committer = node(graph, "Sink Committer: orders-delta-sink");
+        assertThat(writer.getParallelism()).as("writers run at the input's parallelism").isEqualTo(3);
+        assertThat(sealer.getParallelism()).isEqualTo(1);
+        JobVertex sealerVertex = vertex(graph.getJobGraph(), "DeltaSealer");
+        assertThat(sealerVertex.getMaxParallelism()).as("one sealer holds the appId, whatever the rescale").isEqualTo(1);
+        assertThat(writer.getOutEdges()).singleElement().satisfies(e -> assertThat(e.getTargetId()).isEqualTo(sealer.getId()));
+        assertThat(sealer.getOutEdges())
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getTargetId()).isEqualTo(committer.getId());
+                    assertThat(e.getPartitioner().toString()).as("all transactions to committer subtask 0").isEqualTo("GLOBAL");
+                });
+        assertNothingCreated();
+    }
+
+    @Test
+    void configureAppliesTheTypedOptionsInOneCall() {
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.set(DeltaSinkOptions.TABLE_PATH, table);
+        conf.set(DeltaSinkOptions.UID_PREFIX, "configured");
+        conf.set(DeltaSinkOptions.PARTITION_COLUMNS, List.of("event_date"));
+        conf.set(DeltaSinkOptions.WRITER_PARALLELISM, 2);
+        conf.set(DeltaSinkOptions.API, DeltaSink.Api.SINK_V2);
+
+        DeltaSink.forRowType(TestRows.ROW_TYPE).configure(conf).append(rows());
+
+        StreamGraph graph = env.getStreamGraph(false);
+        assertThat(node(graph, "configured-delta-sink").getParallelism()).isEqualTo(2);
+        assertThat(new DeltaTableReader(table).snapshot().getPartitionColumnNames()).containsExactly("event_date");
+    }
+
+    @Test
+    void aConfiguredInvalidValueIsRefusedNamingTheOption() {
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.set(DeltaSinkOptions.BATCH_ROWS, 0);
+        assertInvalidOption(valid().configure(conf), rows(), "batchRows");
     }
 
     // ------------------------------------------------------------------------------- helpers
@@ -319,6 +364,15 @@ class DeltaSinkBuilderTest {
         try (Stream<Path> files = Files.list(dir.resolve("_delta_log"))) {
             return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
         }
+    }
+
+    private static JobVertex vertex(JobGraph graph, String nameContains) {
+        for (JobVertex vertex : graph.getVertices()) {
+            if (vertex.getName().contains(nameContains)) {
+                return vertex;
+            }
+        }
+        throw new AssertionError("no vertex named *" + nameContains + "*");
     }
 
     private static StreamNode node(StreamGraph graph, String uid) {

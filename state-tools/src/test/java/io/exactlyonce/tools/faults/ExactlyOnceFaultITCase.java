@@ -1,6 +1,7 @@
 package io.exactlyonce.tools.faults;
 
 import io.exactlyonce.delta.sink.DeltaSink;
+import io.exactlyonce.delta.sink.SinkTestHooks;
 import io.exactlyonce.delta.sink.read.DeltaTableScanner;
 import io.exactlyonce.deploy.kit.FailOnceMapper;
 import io.exactlyonce.deploy.kit.KafkaBroker;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.math.BigDecimal;
@@ -127,13 +129,28 @@ class ExactlyOnceFaultITCase {
         assertThat(outcome.otherRows).as("concurrent writer rows, %s", schedule).isEqualTo(outcome.expectedOtherRows);
     }
 
-    @Test
-    void aSinkThatDropsRecoveredTransactionsIsCaught(@TempDir Path tmp, @InjectMiniCluster MiniCluster cluster)
+    /** The same schedules with the orders table written by the sink's Sink V2 adapter. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void exactlyOnceUnderFaultsOnSinkV2(long seed, @TempDir Path tmp, @InjectMiniCluster MiniCluster cluster)
             throws Exception {
+        FaultSchedule schedule = FaultSchedule.of(seed);
+        Outcome outcome = run(schedule, tmp, cluster, builder -> builder.api(DeltaSink.Api.SINK_V2), false);
+        assertThat(outcome.report.ok())
+                .as("%s%n%s%nreplay: %s", schedule, outcome.text, schedule.replayCommand())
+                .isTrue();
+        assertThat(outcome.metricsMatch).as("metrics table vs data, %s", schedule).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(DeltaSink.Api.class)
+    void aSinkThatDropsRecoveredTransactionsIsCaught(
+            DeltaSink.Api api, @TempDir Path tmp, @InjectMiniCluster MiniCluster cluster) throws Exception {
         // a failure after pre-commit: the restore must commit the sealed transaction, and does not
         FaultSchedule schedule = FaultSchedule.of(3, 1);
         assertThat(schedule.segments.get(0).fault).isEqualTo(FaultKind.FAIL_BEFORE_COMMIT);
-        Outcome outcome = run(schedule, tmp, cluster, DeltaSink.Builder::breakRecoveryForTesting, true);
+        Outcome outcome =
+                run(schedule, tmp, cluster, builder -> SinkTestHooks.breakRecovery(builder.api(api)), true);
         assertThat(outcome.report.exactlyOnce()).as(outcome.text).isFalse();
         assertThat(outcome.report.missing).as(outcome.text).isNotEmpty();
     }

@@ -47,6 +47,20 @@ public final class CommitRetryPolicy implements Serializable {
         return new CommitRetryPolicy(8, 200, 10_000);
     }
 
+    /**
+     * One attempt: a transient failure is thrown at once as a {@link TransientCommitException} for
+     * the caller to retry, as Flink's Sink V2
+     * committer framework does with {@code retryLater}.
+     */
+    public static CommitRetryPolicy callerRetries() {
+        return new CommitRetryPolicy(1, 0, 0);
+    }
+
+    /** Whether the caller retries transient failures (a single attempt per call). */
+    public boolean retriedByCaller() {
+        return maxAttempts == 1;
+    }
+
     public int maxAttempts() {
         return maxAttempts;
     }

@@ -230,6 +230,18 @@ public final class DeltaCommitter {
             }
         }
         String atRisk = txn.files().stream().map(StagedFile::path).collect(Collectors.joining(", "));
+        if (retryPolicy.retriedByCaller() && CommitRetryPolicy.isTransient(lastFailure)) {
+            LOG.warn(
+                    "Delta commit of checkpoint {} (appId {}) to {} failed transiently; the"
+                            + " committer retries it",
+                    txn.checkpointId(),
+                    txn.appId(),
+                    tablePath,
+                    lastFailure);
+            throw new TransientCommitException(
+                    "Transient failure committing checkpoint " + txn.checkpointId() + " to " + tablePath,
+                    lastFailure);
+        }
         LOG.error(
                 "Delta commit of checkpoint {} (appId {}) to {} FAILED; {} files with {} rows are not"
                         + " in the table and data has potentially been lost unless the job restores"

@@ -1,22 +1,20 @@
 package io.exactlyonce.delta.sink.flink;
 
+import io.exactlyonce.delta.sink.core.AbortedFiles;
 import io.exactlyonce.delta.sink.core.CommitResult;
 import io.exactlyonce.delta.sink.core.CommitterInput;
 import io.exactlyonce.delta.sink.core.SourceProgress;
-import io.exactlyonce.delta.sink.core.DeltaCommitFailedException;
 import io.exactlyonce.delta.sink.core.DeltaCommitter;
 import io.exactlyonce.delta.sink.core.DeltaCommitterContext;
 import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
-import io.exactlyonce.delta.sink.core.DeltaTableBootstrap;
 import io.exactlyonce.delta.sink.core.DeltaTransaction;
 import io.exactlyonce.delta.sink.core.KernelEngines;
-import io.exactlyonce.delta.sink.core.QuarantineLog;
+import io.exactlyonce.delta.sink.core.RecoveryCommitter;
 import io.exactlyonce.delta.sink.core.RestoreCheck;
+import io.exactlyonce.delta.sink.core.SinkErrors;
 import io.exactlyonce.delta.sink.core.StagedFile;
-import io.exactlyonce.delta.sink.rowdata.DeltaSchemaConverter;
 
 import io.delta.kernel.engine.Engine;
-import io.delta.kernel.types.StructType;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -53,7 +51,7 @@ import java.util.Optional;
  *       ({@link DeltaCommitter#commitRecovered}); after a rewind accepted with {@code allowRewind}
  *       they are only verified to be live ({@link DeltaCommitter#verifyRecoveredFilesLive}).
  *       A checkpoint named in {@code skipCheckpointsOnRestore} whose recovery commit fails is not
- *       committed but logged and recorded ({@link QuarantineLog}); one that commits is committed.
+ *       committed but logged and recorded ({@link RecoveryCommitter}); one that commits is committed.
  *   <li>A commit that fails with any {@link Throwable} blocks every later commit until the
  *       restore: {@link TwoPhaseCommitSinkFunction#notifyCheckpointComplete} would otherwise go on
  *       with the next checkpoint, whose higher txn version would hide the failed one.
@@ -95,16 +93,7 @@ public final class DeltaCommitSink
     private DeltaCommitter committer() {
         if (committer == null) {
             engine = KernelEngines.create(config.hadoopConf());
-            StructType schema = DeltaSchemaConverter.toDeltaSchema(rowType);
-            DeltaTableBootstrap.ensureTable(engine, config, schema);
-            committer =
-                    new DeltaCommitter(
-                            engine,
-                            config.tablePath(),
-                            schema,
-                            config.partitionColumns(),
-                            config.retryPolicy(),
-                            config.progressId());
+            committer = Committers.open(engine, config, rowType, config.retryPolicy());
         }
         return committer;
     }
@@ -120,28 +109,7 @@ public final class DeltaCommitSink
     public void open(org.apache.flink.api.common.functions.OpenContext openContext)
             throws Exception {
         super.open(openContext);
-        if (getRuntimeContext() instanceof StreamingRuntimeContext
-                && !((StreamingRuntimeContext) getRuntimeContext()).isCheckpointingEnabled()) {
-            throw new IllegalStateException(
-                    "The Delta sink for "
-                            + config.tablePath()
-                            + " commits on completed checkpoints, but checkpointing is disabled:"
-                            + " nothing would ever be committed. Enable it with"
-                            + " env.enableCheckpointing(intervalMs) or"
-                            + " 'execution.checkpointing.interval'.");
-        }
-        if (getRuntimeContext() instanceof StreamingRuntimeContext
-                && !((StreamingRuntimeContext) getRuntimeContext())
-                        .getJobConfiguration()
-                        .get(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH)) {
-            throw new IllegalStateException(
-                    "The Delta sink for "
-                            + config.tablePath()
-                            + " commits the files of the end of input with the final checkpoint, but '"
-                            + CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH.key()
-                            + "' is false: the last rows of a bounded run would be lost. Set it to true"
-                            + " (the default).");
-        }
+        CheckpointingRequirements.check(getRuntimeContext(), config.tablePath());
         metrics();
         committer();
     }
@@ -231,14 +199,7 @@ public final class DeltaCommitSink
     @Override
     protected void commit(DeltaTransaction transaction) {
         if (commitFailed) {
-            throw new DeltaCommitFailedException(
-                    "Not committing checkpoint "
-                            + transaction.checkpointId()
-                            + " to "
-                            + config.tablePath()
-                            + " because an earlier checkpoint's commit failed; the job restores and"
-                            + " commits both in order",
-                    null);
+            throw SinkErrors.commitBlocked(transaction.checkpointId(), config.tablePath());
         }
         if (transaction.files().isEmpty() && transaction.progress().equals(committedProgress)) {
             return; // nothing new: no snapshot to load, no commit (an idle job does not grow the log)
@@ -259,36 +220,11 @@ public final class DeltaCommitSink
 
     @Override
     protected void recoverAndCommit(DeltaTransaction transaction) {
-        if (!config.recoverOnRestore()) {
-            LOG.error("BROKEN FOR TESTING: dropping recovered {} of {}", transaction, config.tablePath());
-            return;
-        }
         RestoreCheck check = restoreCheck();
         progress = progress.merge(transaction.progress());
-        LOG.info("Re-committing recovered {} to {}", transaction, config.tablePath());
-        CommitResult result;
-        try {
-            config.commitListener().beforeCommit(transaction, true);
-            result =
-                    check.rewound()
-                            ? committer().verifyRecoveredFilesLive(transaction)
-                            : committer().commitRecovered(transaction);
-        } catch (RuntimeException e) {
-            if (!config.skipCheckpointsOnRestore().contains(transaction.checkpointId())) {
-                throw e;
-            }
-            LOG.error(
-                    "Recovered checkpoint {} of {} cannot be committed and the option '{}' names it:"
-                            + " skipping it",
-                    transaction.checkpointId(),
-                    config.tablePath(),
-                    DeltaCommitter.SKIP_CHECKPOINTS_OPTION,
-                    e);
-            new QuarantineLog(config.tablePath(), config.hadoopConf()).record(transaction);
-            return;
-        }
-        metrics().committed(result);
-        config.commitListener().afterCommit(transaction, result, true);
+        new RecoveryCommitter(committer(), config)
+                .recover(transaction, check)
+                .ifPresent(result -> metrics().committed(result));
     }
 
     @Override
@@ -323,15 +259,7 @@ public final class DeltaCommitSink
             return;
         }
         if (finished) {
-            throw new IllegalStateException(
-                    transaction.files().size()
-                            + " files ("
-                            + transaction.numRecords()
-                            + " rows) reached the Delta committer for "
-                            + config.tablePath()
-                            + " after its last checkpoint and were never committed: data has"
-                            + " potentially been lost. Files: "
-                            + transaction.files());
+            throw SinkErrors.filesAfterLastCheckpoint(transaction, config.tablePath());
         }
         if (!config.deleteAbortedFiles() || unalignedCheckpointsConfigured()) {
             LOG.info(
@@ -341,21 +269,7 @@ public final class DeltaCommitSink
             return;
         }
         committer();
-        int deleted = 0;
-        for (StagedFile file : transaction.files()) {
-            try {
-                if (engine.getFileSystemClient().delete(file.path())) {
-                    deleted++;
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Could not delete aborted file {}; it stays as an orphan", file.path(), e);
-            }
-        }
-        LOG.info(
-                "Aborted {}: deleted {} of {} uncommitted files",
-                transaction,
-                deleted,
-                transaction.files().size());
+        AbortedFiles.delete(engine, transaction);
         if (metrics != null) {
             metrics.filesLeft(transaction.files().size());
         }

@@ -21,7 +21,8 @@ import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +42,10 @@ import java.util.stream.Stream;
 import static io.exactlyonce.delta.sink.testutil.KeySetAssert.assertExactlyOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** MiniCluster tests of {@link DeltaSink}: whole jobs writing real Delta tables. */
+/**
+ * MiniCluster tests of {@link DeltaSink}: whole jobs writing real Delta tables, each run with both
+ * Flink adapters ({@link DeltaSink.Api}).
+ */
 class DeltaSinkITCase {
 
     @RegisterExtension
@@ -62,12 +66,13 @@ class DeltaSinkITCase {
         FAILED.set(false);
     }
 
-    @Test
-    void injectedFailureAfterCompletedCheckpointKeepsExactlyOnce() throws Exception {
+    @ParameterizedTest
+    @EnumSource(DeltaSink.Api.class)
+    void injectedFailureAfterCompletedCheckpointKeepsExactlyOnce(DeltaSink.Api api) throws Exception {
         String table = tmp.resolve("table").toUri().toString();
         long n = 20_000;
         StreamExecutionEnvironment env = environment(100);
-        build(env, table, 0, n, /* failAfterRecords */ 3_000, "orders");
+        build(env, api, table, 0, n, /* failAfterRecords */ 3_000, "orders");
         JobExecutionResult result = env.execute("failure");
 
         assertThat(FAILED).as("the failure was injected").isTrue();
@@ -75,13 +80,14 @@ class DeltaSinkITCase {
         assertThat(result.getNetRuntime()).isPositive();
     }
 
-    @Test
-    void endOfInputCommitsTheLastFilesWithTheFinalCheckpoint() throws Exception {
+    @ParameterizedTest
+    @EnumSource(DeltaSink.Api.class)
+    void endOfInputCommitsTheLastFilesWithTheFinalCheckpoint(DeltaSink.Api api) throws Exception {
         String table = tmp.resolve("final").toUri().toString();
         long n = 5_000;
         // no periodic checkpoint ever triggers: only the final checkpoint at end of input commits
         StreamExecutionEnvironment env = environment(3_600_000);
-        build(env, table, 0, n, -1, "final");
+        build(env, api, table, 0, n, -1, "final");
         env.execute("final checkpoint");
 
         DeltaTableReader reader = new DeltaTableReader(table);
@@ -89,13 +95,14 @@ class DeltaSinkITCase {
         assertThat(reader.version()).as("create + one commit").isEqualTo(1);
     }
 
-    @Test
-    void twoJobsAppendingToTheSameTableAtTheSameTimeBothLand() throws Exception {
+    @ParameterizedTest
+    @EnumSource(DeltaSink.Api.class)
+    void twoJobsAppendingToTheSameTableAtTheSameTimeBothLand(DeltaSink.Api api) throws Exception {
         String table = tmp.resolve("shared").toUri().toString();
         StreamExecutionEnvironment envA = environment(50);
-        build(envA, table, 0, 8_000, -1, "job-a");
+        build(envA, api, table, 0, 8_000, -1, "job-a");
         StreamExecutionEnvironment envB = environment(50);
-        build(envB, table, 100_000, 108_000, -1, "job-b");
+        build(envB, api, table, 100_000, 108_000, -1, "job-b");
 
         JobClient a = envA.executeAsync("job-a");
         JobClient b = envB.executeAsync("job-b");
@@ -107,14 +114,16 @@ class DeltaSinkITCase {
         assertExactlyOnce(longs(new DeltaTableReader(table).column("id")), expected);
     }
 
-    @Test
-    void logCheckpointsAreWrittenAndTxnVersionsSurviveThem() throws Exception {
+    @ParameterizedTest
+    @EnumSource(DeltaSink.Api.class)
+    void logCheckpointsAreWrittenAndTxnVersionsSurviveThem(DeltaSink.Api api) throws Exception {
         String table = tmp.resolve("logcp").toUri().toString();
         long n = 20_000;
         StreamExecutionEnvironment env = environment(30);
         DeltaSink.forRowType(TestRows.ROW_TYPE)
                 .tablePath(table)
                 .uidPrefix("logcp")
+                .api(api)
                 .tableProperty("delta.checkpointInterval", "3")
                 .append(rows(env, 0, n, -1, "logcp"));
         env.execute("log checkpoints");
@@ -134,13 +143,14 @@ class DeltaSinkITCase {
         assertExactlyOnce(longs(reader.column("id")), TestRows.ids(0, n));
     }
 
-    @Test
-    void partitionedTableWritesPartitionDirectoriesAndLogValues() throws Exception {
+    @ParameterizedTest
+    @EnumSource(DeltaSink.Api.class)
+    void partitionedTableWritesPartitionDirectoriesAndLogValues(DeltaSink.Api api) throws Exception {
         Path dir = tmp.resolve("partitioned");
         String table = dir.toUri().toString();
         long n = 3_000;
         StreamExecutionEnvironment env = environment(200);
-        buildPartitioned(env, table, n);
+        buildPartitioned(env, api, table, n);
         env.execute("partitioned");
 
         DeltaTableReader reader = new DeltaTableReader(table);
@@ -184,6 +194,7 @@ class DeltaSinkITCase {
 
     static void build(
             StreamExecutionEnvironment env,
+            DeltaSink.Api api,
             String table,
             long from,
             long toExclusive,
@@ -192,13 +203,15 @@ class DeltaSinkITCase {
         DeltaSink.forRowType(TestRows.ROW_TYPE)
                 .tablePath(table)
                 .uidPrefix(uid)
+                .api(api)
                 .append(rows(env, from, toExclusive, failAfterRecords, uid));
     }
 
-    static void buildPartitioned(StreamExecutionEnvironment env, String table, long n) {
+    static void buildPartitioned(StreamExecutionEnvironment env, DeltaSink.Api api, String table, long n) {
         DeltaSink.forRowType(TestRows.ROW_TYPE)
                 .tablePath(table)
                 .uidPrefix("partitioned")
+                .api(api)
                 .partitionColumns("event_date")
                 .append(rows(env, 0, n, -1, "partitioned"));
     }
