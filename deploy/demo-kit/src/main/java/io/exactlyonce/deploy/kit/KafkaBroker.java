@@ -72,7 +72,7 @@ public final class KafkaBroker implements AutoCloseable {
         Process process =
                 javaProcess(List.of("kafka.Kafka", config.toString()), dataDir.resolve("broker.log")).start();
         KafkaBroker broker = new KafkaBroker(process, "127.0.0.1:" + port, dataDir);
-        broker.awaitReady(Duration.ofSeconds(60));
+        broker.awaitReady(READY_TIMEOUT);
         return broker;
     }
 
@@ -84,7 +84,7 @@ public final class KafkaBroker implements AutoCloseable {
                                 List.of("kafka.Kafka", dataDir.resolve("server.properties").toString()),
                                 dataDir.resolve("broker.log"))
                         .start();
-        awaitReady(Duration.ofSeconds(60));
+        awaitReady(READY_TIMEOUT);
     }
 
     public String bootstrapServers() {
@@ -105,6 +105,12 @@ public final class KafkaBroker implements AutoCloseable {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000"));
     }
+
+    /**
+     * How long a starting broker may take to answer. A broker that fails exits, which is seen at once;
+     * one that is alive but slow (a JVM starting on a loaded machine took over 60 s) is waited for.
+     */
+    static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
     private void awaitReady(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
