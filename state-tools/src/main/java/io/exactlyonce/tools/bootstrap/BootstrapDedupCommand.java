@@ -145,7 +145,7 @@ public final class BootstrapDedupCommand implements Callable<Integer> {
         Engine engine = KernelEngines.create(Map.of());
         Snapshot snapshot = TableOptions.snapshot(engine, table, "--table");
         StructType schema = snapshot.getSchema();
-        tableRows = LiveFileStats.estimatedRows(engine, snapshot);
+        tableRows = LiveFileStats.totals(engine, snapshot).estimatedRows();
         requireColumn(schema, keyColumn, "--key", StringType.class);
         Long fixed = null;
         if (firstSeenAt != null) {

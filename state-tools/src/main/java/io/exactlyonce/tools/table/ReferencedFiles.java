@@ -1,23 +1,15 @@
 package io.exactlyonce.tools.table;
 
-import io.exactlyonce.delta.sink.core.ScanFileRows;
-
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.data.ColumnVector;
-import io.delta.kernel.data.FilteredColumnarBatch;
-import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
-import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Every data file path a Delta table's log still refers to: the {@code add} and {@code remove}
@@ -58,7 +50,7 @@ final class ReferencedFiles {
         for (FileStatus commit : log.commitsAfterCheckpoint()) {
             DeltaLogActions.readCommit(engine, commit, ACTIONS, collect);
         }
-        forEachLiveFile(engine, snapshot, add -> {
+        LiveFileStats.forEachLiveFile(engine, snapshot, add -> {
             String path = add.getString(add.getSchema().indexOf("path"));
             if (!paths.contains(path)) {
                 throw new IllegalStateException("the live file " + path + " of version " + snapshot.getVersion()
@@ -67,22 +59,6 @@ final class ReferencedFiles {
             }
         });
         return paths;
-    }
-
-    /** Calls {@code action} with the {@code add} row of every live file of the snapshot. */
-    static void forEachLiveFile(Engine engine, Snapshot snapshot, Consumer<Row> action) {
-        try (CloseableIterator<FilteredColumnarBatch> batches =
-                snapshot.getScanBuilder().withFilter(EveryRow.of(snapshot)).build().getScanFiles(engine)) {
-            while (batches.hasNext()) {
-                try (CloseableIterator<Row> scanFiles = batches.next().getRows()) {
-                    while (scanFiles.hasNext()) {
-                        action.accept(ScanFileRows.add(scanFiles.next()));
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the live files of " + snapshot.getPath(), e);
-        }
     }
 
     private static void addIfPresent(Set<String> paths, String path) {

@@ -93,17 +93,7 @@ public final class TableStatusCommand implements Callable<Integer> {
     Status status() throws Exception {
         Engine engine = KernelEngines.create(Map.of());
         Snapshot snapshot = TableOptions.snapshot(engine, table, "<table>");
-        long[] totals = new long[4]; // files, bytes, rows, files without a row count
-        ReferencedFiles.forEachLiveFile(engine, snapshot, add -> {
-            totals[0]++;
-            totals[1] += add.getLong(add.getSchema().indexOf("size"));
-            long count = LiveFileStats.numRecords(add);
-            if (count < 0) {
-                totals[3]++;
-            } else {
-                totals[2] += count;
-            }
-        });
+        LiveFileStats.Totals totals = LiveFileStats.totals(engine, snapshot);
         Map<String, Map<String, Long>> positions = new LinkedHashMap<>();
         for (String sink : JobUids.SINKS) {
             String progressId = uidPrefix + "-" + sink;
@@ -113,8 +103,8 @@ public final class TableStatusCommand implements Callable<Integer> {
                     .ifPresent(p -> positions.put(progressId, p));
         }
         DeltaLogListing log = DeltaLogListing.of(engine, table);
-        return new Status(table, snapshot.getVersion(), snapshot.getPartitionColumnNames(), totals[0], totals[1],
-                totals[2], totals[3], positions, CommitHistory.protocol(engine, log),
+        return new Status(table, snapshot.getVersion(), snapshot.getPartitionColumnNames(), totals.files(),
+                totals.bytes(), totals.rows(), totals.filesWithoutRowCount(), positions, CommitHistory.protocol(engine, log),
                 CommitHistory.lastCommits(engine, log, snapshot.getVersion(), commits));
     }
 }
