@@ -5,6 +5,7 @@ import io.exactlyonce.job.config.JobConfig;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -62,6 +63,10 @@ public final class OrdersJob {
         } else {
             conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         }
+        // rows are copied into column buffers by the sink; chained operators may pass references
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        // every type on the wire and in state has its own serializer: fail at build, not with Kryo
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(60));
@@ -75,9 +80,6 @@ public final class OrdersJob {
         if (config.parallelism() > 0) {
             env.setParallelism(config.parallelism());
         }
-        // rows are copied into column buffers by the sink; chained operators may pass references
-        env.getConfig().enableObjectReuse();
-        env.getConfig().disableGenericTypes();
     }
 
 }

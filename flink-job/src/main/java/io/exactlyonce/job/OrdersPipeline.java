@@ -19,6 +19,7 @@ import io.exactlyonce.job.kafka.KafkaRecordDeserializer;
 import io.exactlyonce.job.kafka.LostRecordsPolicy;
 import io.exactlyonce.job.kafka.StartingOffsets;
 import io.exactlyonce.job.parse.ParseOperator;
+import io.exactlyonce.job.stats.StatsCountingOperator;
 import io.exactlyonce.job.stats.BatchStats;
 import io.exactlyonce.job.stats.MetricsOperator;
 import io.exactlyonce.job.stats.StatsEmitter;
@@ -111,7 +112,7 @@ public final class OrdersPipeline {
         }
 
         SingleOutputStreamOperator<RowData> orders =
-                records.transform(
+                StatsCountingOperator.chainedToInput(records.transform(
                                 "ParseOrders",
                                 InternalTypeInfo.of(OrderSchema.ORDERS),
                                 new ParseOperator(
@@ -121,7 +122,7 @@ public final class OrdersPipeline {
                                         config.kafkaConsumerProperties(),
                                         config.topics())
                                         .countingRows(!config.dedup())
-                                        .countingFrom(metricsTable))
+                                        .countingFrom(metricsTable)))
                         .uid(uid + "-parse");
         DataStream<CommitterInput> progress = orders.getSideOutput(ParseOperator.PROGRESS);
         DataStream<RowData> deadLetters =
@@ -162,7 +163,7 @@ public final class OrdersPipeline {
     /** keyBy(order_id) → the first occurrence of each id within the dedup window. */
     private static SingleOutputStreamOperator<RowData> dedup(
             SingleOutputStreamOperator<RowData> orders, JobConfig config, PositionFloor metricsTable) {
-        return orders.keyBy(new OrderIdKey())
+        return StatsCountingOperator.chainedToInput(orders.keyBy(new OrderIdKey())
                 .transform(
                         "Dedup",
                         InternalTypeInfo.of(OrderSchema.ORDERS),
@@ -170,7 +171,7 @@ public final class OrdersPipeline {
                                         config.dedupTtl(),
                                         config.startingOffsets().equals("table") ? config.tablePath() : null)
                                 .readingWith(config.tableConf())
-                                .countingFrom(metricsTable))
+                                .countingFrom(metricsTable)))
                 .uid(config.uidPrefix() + "-dedup");
     }
 

@@ -44,7 +44,7 @@ public final class LocalJobProcess {
 
     /** The -Xmx of deploy/common.sh, the heap deploy/run-local.sh runs the job in. */
     public static String runLocalHeap() throws IOException {
-        String script = Files.readString(Paths.get("..", "deploy", "common.sh"));
+        String script = Files.readString(ProjectRoot.resolve("deploy", "common.sh"));
         Matcher m = Pattern.compile("(-Xmx\\w+)").matcher(script);
         if (!m.find()) {
             throw new IllegalStateException("deploy/common.sh sets no -Xmx");

@@ -1,6 +1,7 @@
 package io.exactlyonce.job.config;
 
 import io.exactlyonce.delta.sink.DeltaSink;
+import io.exactlyonce.delta.sink.flink.FlinkLine;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +59,7 @@ public final class JobConfig implements Serializable {
                     JobOption.optional("target-file-size-mb", "128", "Parquet target file size"),
                     JobOption.optional("restart-attempts", "10", "restarts before the job fails (exponential backoff 1 s to 60 s)"),
                     JobOption.optional("uid-prefix", "orders", "prefix of all operator uids; keep it across upgrades"),
-                    JobOption.optional("sink-api", "v1", "v1 (the TwoPhaseCommitSinkFunction sink) | v2 (the Sink V2 sink); switch only by stop-with-savepoint and a restart with --allowNonRestoredState (README 'Flink versions')"),
+                    JobOption.optional("sink-api", null, "v1 (the TwoPhaseCommitSinkFunction sink; the default on Flink 1.20, absent from Flink 2) | v2 (the Sink V2 sink; the default on Flink 2); switch only by stop-with-savepoint and a restart with --allowNonRestoredState (README 'Flink versions')"),
                     JobOption.optional("allow-rewind", "false", "accept restoring a savepoint older than the tables (see the sink's allowRewind)"),
                     JobOption.optional("skip-checkpoints-on-restore", null, "comma-separated checkpoint ids whose pending commits a restore skips if they cannot be committed, recording their files under <table>/_quarantine (see the sink's skipCheckpointsOnRestore)"),
                     JobOption.optional("accept-lost-kafka-records", "false", "resume at the earliest available offset when Kafka no longer holds the offset to continue from (retention, deleteRecords, recreated topic), logging each lost range; default: fail"),
@@ -389,8 +390,16 @@ public final class JobConfig implements Serializable {
 
     /** The Flink API the job's Delta sinks are built on ({@code --sink-api}). */
     public DeltaSink.Api sinkApi() {
-        switch (values.get("sink-api").toLowerCase(Locale.ROOT)) {
+        String api = values.get("sink-api");
+        if (api == null) {
+            return FlinkLine.DEFAULT_API;
+        }
+        switch (api.toLowerCase(Locale.ROOT)) {
             case "v1":
+                if (!FlinkLine.supports(DeltaSink.Api.SINK_FUNCTION)) {
+                    throw new InvalidOptionException(
+                            "sink-api", "v1 (the SinkFunction sink) does not exist on Flink " + FlinkLine.NAME + "; use v2");
+                }
                 return DeltaSink.Api.SINK_FUNCTION;
             case "v2":
                 return DeltaSink.Api.SINK_V2;

@@ -14,6 +14,7 @@ import org.apache.flink.streaming.api.graph.StreamNode;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,7 +22,8 @@ import java.util.TreeSet;
 /**
  * What a checkpoint must look like to be a checkpoint of the job graph that the options produce:
  * the operator ids of the graph (with the max parallelism of their vertex, where one is set) and the
- * ids of its Delta committers (uids {@code <uid-prefix>-…-delta-committer}). Operator ids come from a
+ * ids of its Delta committers (uids {@code <uid-prefix>-…-delta-committer}, or the Sink V2 sealers
+ * {@code …-delta-sealer} that hold the same transactions). Operator ids come from a
  * uid through Flink's own hasher, so they are the ids a checkpoint of this graph carries; the JobID
  * (a new one per run) plays no part.
  *
@@ -56,7 +58,11 @@ final class JobShape {
         }
     }
 
-    private static final String COMMITTER_SUFFIX = "-delta-committer";
+    /**
+     * The uid endings of the operators that hold a sink's transactions and appId: the committer of
+     * the SinkFunction adapter, the sealer of the Sink V2 adapter.
+     */
+    private static final List<String> COMMITTER_SUFFIXES = List.of("-delta-committer", "-delta-sealer");
 
     private final String uidPrefix;
     /** Operator id → max parallelism of its vertex (-1 when the graph leaves it to Flink). */
@@ -79,13 +85,13 @@ final class JobShape {
         Map<OperatorID, String> committers = new HashMap<>();
         for (StreamNode node : graph.getStreamNodes()) {
             String uid = node.getTransformationUID();
-            if (uid != null && uid.startsWith(uidPrefix + "-") && uid.endsWith(COMMITTER_SUFFIX)) {
+            if (uid != null && uid.startsWith(uidPrefix + "-") && COMMITTER_SUFFIXES.stream().anyMatch(uid::endsWith)) {
                 committers.put(new OperatorID(hashes.get(node.getId())), uid);
             }
         }
         if (committers.isEmpty()) {
             throw new IllegalStateException(
-                    "The job graph has no operator with uid '" + uidPrefix + "-…" + COMMITTER_SUFFIX + "'");
+                    "The job graph has no operator with uid '" + uidPrefix + "-…" + COMMITTER_SUFFIXES + "'");
         }
         JobGraph jobGraph = graph.getJobGraph();
         Map<OperatorID, Integer> maxParallelism = new HashMap<>();

@@ -8,7 +8,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptionsInternal;
 import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.core.execution.RestoreMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.slf4j.Logger;
@@ -63,7 +62,8 @@ public final class LocalJobRunner {
         run.set(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID, jobId.toHexString());
         retainedCheckpoint.ifPresent(path -> {
             run.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
-            run.set(StateRecoveryOptions.RESTORE_MODE, RestoreMode.CLAIM);
+            // by name: the enum is RestoreMode on Flink 1.20 and RecoveryClaimMode on Flink 2
+            run.setString(StateRecoveryOptions.RESTORE_MODE.key(), "CLAIM");
         });
         return run;
     }

@@ -1,6 +1,8 @@
 package io.exactlyonce.job.stats;
 
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
+import org.apache.flink.streaming.api.transformations.PhysicalTransformation;
 import io.exactlyonce.job.progress.PositionFloor;
 
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -29,12 +31,17 @@ public abstract class StatsCountingOperator<IN> extends AbstractStreamOperator<R
     private transient StatsEmitter stats;
     private PositionFloor metricsFloor;
 
+    protected StatsCountingOperator() {}
+
     /**
-     * Chained to its input like a user function (Flink's default for a custom operator is to start
-     * a new task): parse runs in the source's thread, with no serialization between them.
+     * Chains the operator of {@code stream} to its input like a user function (Flink's default for
+     * a custom operator is to start a new task): parse runs in the source's thread, with no
+     * serialization between them. Set on the transformation, the one place both Flink lines accept
+     * it (Flink 2 operators have no chaining strategy of their own).
      */
-    protected StatsCountingOperator() {
-        setChainingStrategy(ChainingStrategy.ALWAYS);
+    public static <T> SingleOutputStreamOperator<T> chainedToInput(SingleOutputStreamOperator<T> stream) {
+        ((PhysicalTransformation<T>) stream.getTransformation()).setChainingStrategy(ChainingStrategy.ALWAYS);
+        return stream;
     }
 
     /** Counts only records beyond the positions the metrics table recorded; returns this operator. */

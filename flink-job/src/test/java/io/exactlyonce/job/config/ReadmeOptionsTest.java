@@ -5,7 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import io.exactlyonce.job.ProjectRoot;
+
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -19,7 +20,7 @@ class ReadmeOptionsTest {
 
     @Test
     void readmeOptionTableMatchesJobConfigOptions() throws Exception {
-        Path readme = Paths.get("..", "README.md");
+        Path readme = ProjectRoot.resolve("README.md");
         List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
         int heading = lines.indexOf("### Options");
         assertThat(heading).as("the job's options section '### Options' in %s", readme).isNotNegative();

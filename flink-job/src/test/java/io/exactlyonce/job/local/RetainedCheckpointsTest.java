@@ -109,7 +109,7 @@ class RetainedCheckpointsTest {
 
         assertThat(selection.chosen()).map(c -> c.checkpointId).hasValue(4L);
         assertThat(selection.otherJobs).singleElement().asString()
-                .contains("chk-9").contains("orders-orders-delta-committer").contains("another --uid-prefix");
+                .contains("chk-9").contains("orders-orders-delta-").contains("another --uid-prefix");
     }
 
     @Test
@@ -158,7 +158,7 @@ class RetainedCheckpointsTest {
         write(JOB_A, 5, thisJob, 1_000);
         // this job's committers, plus state of an operator the graph no longer has
         List<OperatorState> states = states(thisJob);
-        states.add(withState(new OperatorState(new OperatorID(), 1, 128)));
+        states.add(withState(OperatorStates.of(new OperatorID(), 1, 128)));
         writeStates(JOB_B, 8, states, 2_000);
 
         RetainedCheckpoints.Selection selection = select(dir);
@@ -173,7 +173,7 @@ class RetainedCheckpointsTest {
         List<OperatorState> states = new ArrayList<>();
         for (Map.Entry<OperatorID, Integer> op : thisJob.operators().entrySet()) {
             int max = thisJob.committers().containsKey(op.getKey()) ? 4 : maxParallelism(op.getValue());
-            states.add(withState(new OperatorState(op.getKey(), 1, max)));
+            states.add(withState(OperatorStates.of(op.getKey(), 1, max)));
         }
         writeStates(JOB_A, 2, states, 1_000);
 
@@ -242,7 +242,7 @@ class RetainedCheckpointsTest {
     private static List<OperatorState> states(JobShape shape) {
         List<OperatorState> states = new ArrayList<>();
         for (Map.Entry<OperatorID, Integer> op : shape.operators().entrySet()) {
-            states.add(withState(new OperatorState(op.getKey(), 1, maxParallelism(op.getValue()))));
+            states.add(withState(OperatorStates.of(op.getKey(), 1, maxParallelism(op.getValue()))));
         }
         return states;
     }

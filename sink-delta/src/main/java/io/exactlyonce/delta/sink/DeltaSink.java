@@ -9,9 +9,8 @@ import io.exactlyonce.delta.sink.core.KernelEngines;
 import io.exactlyonce.delta.sink.core.PartitionValues;
 import io.exactlyonce.delta.sink.core.CommitterInput;
 import io.exactlyonce.delta.sink.core.TableProgress;
-import io.exactlyonce.delta.sink.flink.DeltaCommitSink;
 import io.exactlyonce.delta.sink.flink.DeltaSinkV2;
-import io.exactlyonce.delta.sink.flink.DeltaWriterOperator;
+import io.exactlyonce.delta.sink.flink.FlinkLine;
 import io.exactlyonce.delta.sink.flink.CommitterInputTypeInfo;
 import io.exactlyonce.delta.sink.rowdata.DeltaSchemaConverter;
 
@@ -22,7 +21,6 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 
@@ -85,7 +83,8 @@ public final class DeltaSink {
     @PublicEvolving
     public enum Api {
         /**
-         * A {@code TwoPhaseCommitSinkFunction} committer; the default on Flink 1.20. Operators
+         * A {@code TwoPhaseCommitSinkFunction} committer; the default on Flink 1.20, absent from
+         * Flink 2.x (the {@code sink-delta-flink2} artifact refuses it). Operators
          * {@code <uidPrefix>-delta-writer} and {@code <uidPrefix>-delta-committer}.
          */
         SINK_FUNCTION,
@@ -131,7 +130,7 @@ public final class DeltaSink {
         private Integer writerParallelism;
         private CommitListener commitListener = NO_LISTENER;
         private boolean recoverOnRestore = true;
-        private Api api = Api.SINK_FUNCTION;
+        private Api api = FlinkLine.DEFAULT_API;
 
         private Builder(RowType rowType) {
             this.rowType = rowType;
@@ -300,11 +299,19 @@ public final class DeltaSink {
         }
 
         /**
-         * The Flink API to build the sink on (default {@link Api#SINK_FUNCTION}). Changing it changes
-         * the operators and their state: switch only as the README section "Flink versions" says.
+         * The Flink API to build the sink on (default {@link Api#SINK_FUNCTION} on Flink 1.20,
+         * {@link Api#SINK_V2} on Flink 2.x). Changing it changes the operators and their state:
+         * switch only as the README section "Flink versions" says.
+         *
+         * @throws IllegalArgumentException if the Flink line this artifact is built for has no such
+         *     API ({@link Api#SINK_FUNCTION} on Flink 2.x)
          */
         public Builder api(Api api) {
-            this.api = Objects.requireNonNull(api, "api");
+            require(
+                    FlinkLine.supports(Objects.requireNonNull(api, "api")),
+                    "api",
+                    api + " does not exist on Flink " + FlinkLine.NAME + "; use " + Api.SINK_V2);
+            this.api = api;
             return this;
         }
 
@@ -355,25 +362,7 @@ public final class DeltaSink {
                 }
                 return sink;
             }
-            SingleOutputStreamOperator<CommitterInput> staged =
-                    input.transform(
-                                    "DeltaWriter: " + tablePath,
-                                    CommitterInputTypeInfo.INSTANCE,
-                                    new DeltaWriterOperator(rowType, config))
-                            .uid(uidPrefix + "-delta-writer")
-                            .name("DeltaWriter: " + tablePath);
-            if (writerParallelism != null) {
-                staged.setParallelism(writerParallelism);
-            }
-            // never chained to the writer: at writer parallelism 1 the chain would take the writer's
-            // max parallelism, and a savepoint of it could not be restored at another parallelism
-            DataStream<CommitterInput> toCommitter = progress == null ? staged : staged.union(progress);
-            return toCommitter.addSink(new DeltaCommitSink(rowType, config))
-                    .uid(uidPrefix + "-delta-committer")
-                    .name("DeltaCommitter: " + tablePath)
-                    .setParallelism(1)
-                    .setMaxParallelism(1)
-                    .disableChaining();
+            return FlinkLine.appendSinkFunction(input, rowType, config, uidPrefix, writerParallelism, progress);
         }
 
         private StructType validate() {

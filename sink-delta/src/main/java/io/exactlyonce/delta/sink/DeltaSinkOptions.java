@@ -1,5 +1,7 @@
 package io.exactlyonce.delta.sink;
 
+import io.exactlyonce.delta.sink.flink.FlinkLine;
+
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.MemorySize;
@@ -84,8 +86,9 @@ public final class DeltaSinkOptions {
     public static final ConfigOption<DeltaSink.Api> API =
             key("delta.sink.api")
                     .enumType(DeltaSink.Api.class)
-                    .defaultValue(DeltaSink.Api.SINK_FUNCTION)
+                    .defaultValue(FlinkLine.DEFAULT_API)
                     .withDescription(
-                            "The Flink API the sink is built on. Changing it changes the operators and"
+                            "The Flink API the sink is built on: SINK_FUNCTION (the default on Flink 1.20) or"
+                                    + " SINK_V2 (the only one, and the default, on Flink 2.x). Changing it changes the operators and"
                                     + " their state: switch with stop-with-savepoint (README 'Flink versions').");
 }

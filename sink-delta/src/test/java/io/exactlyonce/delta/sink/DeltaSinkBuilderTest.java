@@ -2,8 +2,6 @@ package io.exactlyonce.delta.sink;
 
 import io.exactlyonce.delta.sink.core.DeltaTableBootstrap;
 import io.exactlyonce.delta.sink.core.KernelEngines;
-import io.exactlyonce.delta.sink.core.CommitterInput;
-import io.exactlyonce.delta.sink.core.StagedFile;
 import io.exactlyonce.delta.sink.core.TableSchemaMismatchException;
 import io.exactlyonce.delta.sink.testutil.DeltaTableReader;
 import io.exactlyonce.delta.sink.testutil.TestRows;
@@ -12,36 +10,20 @@ import io.delta.kernel.types.IntegerType;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StructType;
 
-import org.apache.flink.api.dag.Transformation;
-import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamSink;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
-import org.apache.flink.table.data.GenericRowData;
-import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.DoubleType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.TimestampType;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,21 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * with a message naming the option; an incompatible existing table is refused without being
  * written; a valid sink adds the documented writer and committer operators.
  */
-class DeltaSinkBuilderTest {
-
-    @TempDir Path tmp;
-    private Path dir;
-    private String table;
-    private StreamExecutionEnvironment env;
-
-    @BeforeEach
-    void setUp() {
-        dir = tmp.resolve("table");
-        table = dir.toUri().toString();
-        env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(3);
-        env.enableCheckpointing(1_000);
-    }
+class DeltaSinkBuilderTest extends SinkBuilderFixture {
 
     // ------------------------------------------------------------------------- validation
 
@@ -225,67 +193,6 @@ class DeltaSinkBuilderTest {
     // ---------------------------------------------------------------------------- success
 
     @Test
-    void appendAddsWriterAndCommitterWithDocumentedUidsAndParallelism() {
-        DataStreamSink<?> sink = valid().partitionColumns("event_date").append(rows());
-
-        Transformation<?> committer = sink.getTransformation();
-        assertThat(committer.getUid()).isEqualTo("orders-delta-committer");
-        assertThat(committer.getParallelism()).isEqualTo(1);
-        assertThat(committer.getMaxParallelism()).isEqualTo(1);
-        assertThat(committer.getInputs()).hasSize(1);
-        Transformation<?> writer = committer.getInputs().get(0);
-        assertThat(writer.getUid()).isEqualTo("orders-delta-writer");
-        assertThat(writer.getParallelism()).as("writer runs at the input's parallelism").isEqualTo(3);
-
-        StreamGraph graph = env.getStreamGraph(false);
-        StreamNode writerNode = node(graph, "orders-delta-writer");
-        StreamNode committerNode = node(graph, "orders-delta-committer");
-        assertThat(committerNode.getParallelism()).isEqualTo(1);
-        assertThat(writerNode.getParallelism()).isEqualTo(3);
-        assertThat(graph.getStreamNodes().stream().map(StreamNode::getTransformationUID))
-                .filteredOn(uid -> uid != null && uid.startsWith("orders-"))
-                .containsExactlyInAnyOrder("orders-delta-writer", "orders-delta-committer");
-        assertThat(writerNode.getOutEdges())
-                .singleElement()
-                .satisfies(e -> assertThat(e.getTargetId()).isEqualTo(committerNode.getId()));
-
-        JobGraph jobGraph = graph.getJobGraph();
-        List<JobVertex> committerVertices = new ArrayList<>();
-        for (JobVertex vertex : jobGraph.getVertices()) {
-            if (vertex.getName().contains("DeltaCommitter")) {
-                committerVertices.add(vertex);
-            }
-        }
-        assertThat(committerVertices).as("committer vertices").hasSize(1);
-        JobVertex committerVertex = committerVertices.get(0);
-        assertThat(committerVertex.getName()).doesNotContain("DeltaWriter");
-        assertThat(committerVertex.getParallelism()).isEqualTo(1);
-        assertThat(committerVertex.getMaxParallelism()).isEqualTo(1);
-
-        // the table was created by the build-time verification
-        DeltaTableReader reader = new DeltaTableReader(table);
-        assertThat(reader.version()).isZero();
-        assertThat(reader.snapshot().getPartitionColumnNames()).containsExactly("event_date");
-    }
-
-    @Test
-    void writerParallelismOverridesTheInputsButNotTheCommitters() {
-        DataStreamSink<?> sink = valid().writerParallelism(2).append(rows());
-
-        Transformation<?> writer = sink.getTransformation().getInputs().get(0);
-        assertThat(writer.getParallelism()).isEqualTo(2);
-        assertThat(sink.getTransformation().getParallelism()).isEqualTo(1);
-    }
-
-    @Test
-    void verifyTableOnBuildFalseDoesNotTouchTheTable() {
-        DataStreamSink<?> sink = valid().verifyTableOnBuild(false).append(rows());
-
-        assertThat(sink.getTransformation().getUid()).isEqualTo("orders-delta-committer");
-        assertNothingCreated();
-    }
-
-    @Test
     void sinkV2AddsWriterSealerAndCommitterWithDocumentedUids() {
         valid().api(DeltaSink.Api.SINK_V2).verifyTableOnBuild(false).append(rows());
 
@@ -330,57 +237,4 @@ class DeltaSinkBuilderTest {
         assertInvalidOption(valid().configure(conf), rows(), "batchRows");
     }
 
-    // ------------------------------------------------------------------------------- helpers
-
-    private DeltaSink.Builder valid() {
-        return DeltaSink.forRowType(TestRows.ROW_TYPE).tablePath(table).uidPrefix("orders");
-    }
-
-    private DataStream<RowData> rows() {
-        return env.fromSequence(0, 1)
-                .map(TestRows::row)
-                .returns(InternalTypeInfo.of(TestRows.ROW_TYPE));
-    }
-
-    private DataStream<RowData> rows(RowType rowType) {
-        return env.fromSequence(0, 1)
-                .map(id -> (RowData) GenericRowData.of(id, null))
-                .returns(InternalTypeInfo.of(rowType));
-    }
-
-    private void assertInvalidOption(
-            DeltaSink.Builder builder, DataStream<RowData> input, String option) {
-        assertThatThrownBy(() -> builder.append(input))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'" + option + "'");
-        assertNothingCreated();
-    }
-
-    private void assertNothingCreated() {
-        assertThat(Files.exists(dir)).as("no table was created at %s", dir).isFalse();
-    }
-
-    private List<String> logFiles() throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve("_delta_log"))) {
-            return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
-        }
-    }
-
-    private static JobVertex vertex(JobGraph graph, String nameContains) {
-        for (JobVertex vertex : graph.getVertices()) {
-            if (vertex.getName().contains(nameContains)) {
-                return vertex;
-            }
-        }
-        throw new AssertionError("no vertex named *" + nameContains + "*");
-    }
-
-    private static StreamNode node(StreamGraph graph, String uid) {
-        Optional<StreamNode> node =
-                graph.getStreamNodes().stream()
-                        .filter(n -> uid.equals(n.getTransformationUID()))
-                        .findFirst();
-        assertThat(node).as("stream node with uid %s", uid).isPresent();
-        return node.get();
-    }
 }

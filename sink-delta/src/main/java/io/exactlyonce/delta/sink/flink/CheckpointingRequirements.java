@@ -22,7 +22,7 @@ final class CheckpointingRequirements {
             return;
         }
         StreamingRuntimeContext streaming = (StreamingRuntimeContext) context;
-        if (!streaming.isCheckpointingEnabled()) {
+        if (!FlinkLine.isCheckpointingEnabled(streaming)) {
             throw new IllegalStateException(
                     "The Delta sink for "
                             + tablePath

@@ -3,9 +3,7 @@ package io.exactlyonce.delta.sink.flink;
 import io.exactlyonce.delta.sink.core.CommitterInput;
 
 import org.apache.flink.annotation.PublicEvolving;
-import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.serialization.SerializerConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
@@ -14,7 +12,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  * CommitterInputSerializer} (also for in-flight data kept by unaligned checkpoints) instead of Kryo.
  */
 @PublicEvolving
-public final class CommitterInputTypeInfo extends TypeInformation<CommitterInput> {
+public final class CommitterInputTypeInfo extends TypeInformationBridge<CommitterInput> {
 
     private static final long serialVersionUID = 1L;
 
@@ -52,12 +50,6 @@ public final class CommitterInputTypeInfo extends TypeInformation<CommitterInput
 
     @Override
     public TypeSerializer<CommitterInput> createSerializer(SerializerConfig config) {
-        return CommitterInputSerializer.INSTANCE;
-    }
-
-    @Override
-    @Deprecated
-    public TypeSerializer<CommitterInput> createSerializer(ExecutionConfig config) {
         return CommitterInputSerializer.INSTANCE;
     }
 

@@ -8,12 +8,10 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessageTypeInfo;
 import org.apache.flink.streaming.api.connector.sink2.CommittableWithLineage;
@@ -40,9 +38,8 @@ import org.apache.flink.table.types.logical.RowType;
  * committer {@code Sink Committer: <uidPrefix>-delta-sink}.
  */
 @Internal
-public final class DeltaSinkV2
-        implements Sink<RowData>,
-                SupportsCommitter<DeltaTransaction>,
+public final class DeltaSinkV2 extends SinkV2Bridge<RowData>
+        implements SupportsCommitter<DeltaTransaction>,
                 SupportsPreCommitTopology<CommitterInput, DeltaTransaction> {
 
     private static final long serialVersionUID = 1L;
@@ -61,19 +58,8 @@ public final class DeltaSinkV2
         this.progress = progress;
     }
 
-    /** Flink 1.20 still requires the deprecated variant; it forwards to the same writer. */
     @Override
-    @Deprecated
-    public SinkWriter<RowData> createWriter(InitContext context) {
-        return writer(context.getTaskInfo().getIndexOfThisSubtask(), context.metricGroup());
-    }
-
-    @Override
-    public SinkWriter<RowData> createWriter(WriterInitContext context) {
-        return writer(context.getTaskInfo().getIndexOfThisSubtask(), context.metricGroup());
-    }
-
-    private SinkWriter<RowData> writer(int subtask, MetricGroup metrics) {
+    SinkWriter<RowData> createWriter(int subtask, SinkWriterMetricGroup metrics) {
         return new DeltaSinkWriter(rowType, config, subtask, metrics);
     }
 

@@ -21,6 +21,7 @@ import io.exactlyonce.delta.sink.testutil.TestRows;
 import io.delta.kernel.engine.Engine;
 
 
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import static io.exactlyonce.delta.sink.testutil.KeySetAssert.assertExactlyOnce;
@@ -47,7 +49,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 abstract class AbstractCommitProtocolTest {
 
     /** The adapter the tests drive. */
-    abstract CommitterDriver.Adapter adapter();
+    /** The adapter under test, driven through Flink's operator test harnesses. */
+    abstract CommitterDriver driver(DeltaSinkConfig config, Consumer<Configuration> jobConfig) throws Exception;
 
     @TempDir Path tmp;
     String table;
@@ -563,7 +566,7 @@ abstract class AbstractCommitProtocolTest {
     @Test
     void refusesToStartWithoutCheckpointsAfterTasksFinish() throws Exception {
         CommitterDriver h =
-                adapter().create(
+                driver(
                         config(false),
                         jobConfig -> jobConfig.set(
                                 org.apache.flink.configuration.CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH,
@@ -723,6 +726,6 @@ abstract class AbstractCommitProtocolTest {
     }
 
     private CommitterDriver harness(DeltaSinkConfig config) throws Exception {
-        return adapter().create(config, jobConfig -> {});
+        return driver(config, jobConfig -> {});
     }
 }

@@ -13,7 +13,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessageTypeInfo;
 import org.apache.flink.streaming.api.connector.sink2.CommittableWithLineage;
-import org.apache.flink.streaming.api.operators.StreamSink;
 import org.apache.flink.streaming.runtime.operators.sink.CommitterOperatorFactory;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -27,18 +26,6 @@ import java.util.function.Consumer;
  * checkpoints, completion notifications, crashes and restores.
  */
 abstract class CommitterDriver implements AutoCloseable {
-
-    /** The two adapters under test. */
-    enum Adapter {
-        SINK_FUNCTION,
-        SINK_V2;
-
-        CommitterDriver create(DeltaSinkConfig config, Consumer<Configuration> jobConfig) throws Exception {
-            return this == SINK_FUNCTION
-                    ? new SinkFunctionDriver(config, jobConfig)
-                    : new SinkV2Driver(config, jobConfig);
-        }
-    }
 
     /** The committing side's state at a checkpoint, with the checkpoint id. */
     static final class Snapshot {
@@ -78,71 +65,9 @@ abstract class CommitterDriver implements AutoCloseable {
 
     static <T> OneInputStreamOperatorTestHarness<T, ?> configure(
             OneInputStreamOperatorTestHarness<T, ?> h, Consumer<Configuration> jobConfig) {
-        h.getStreamConfig().setCheckpointingEnabled(true);
+        FlinkLineHarness.enableCheckpointing(h);
         jobConfig.accept(h.getEnvironment().getJobConfiguration());
         return h;
-    }
-
-    /** The {@code TwoPhaseCommitSinkFunction} adapter: one operator. */
-    static final class SinkFunctionDriver extends CommitterDriver {
-        private final OneInputStreamOperatorTestHarness<CommitterInput, Object> h;
-
-        SinkFunctionDriver(DeltaSinkConfig config, Consumer<Configuration> jobConfig) throws Exception {
-            h = new OneInputStreamOperatorTestHarness<>(
-                    new StreamSink<>(new DeltaCommitSink(TestRows.ROW_TYPE, config)),
-                    CommitterInputSerializer.INSTANCE);
-            configure(h, jobConfig);
-        }
-
-        @Override
-        void open() throws Exception {
-            h.setup();
-            h.open();
-        }
-
-        @Override
-        void restore(Snapshot snapshot) throws Exception {
-            h.setup();
-            h.setRestoredCheckpointId(snapshot.checkpointId);
-            h.initializeState(snapshot.states.get(0));
-            h.open();
-        }
-
-        @Override
-        void send(StagedFile file) throws Exception {
-            h.processElement(CommitterInput.file(file), 0);
-        }
-
-        @Override
-        void progress(String key, long position) throws Exception {
-            h.processElement(CommitterInput.progress(key, position), 0);
-        }
-
-        @Override
-        Snapshot snapshot(long id) throws Exception {
-            return new Snapshot(id, List.of(h.snapshot(id, id)));
-        }
-
-        @Override
-        void notifyOfCompletedCheckpoint(long id) throws Exception {
-            h.notifyOfCompletedCheckpoint(id);
-        }
-
-        @Override
-        void endInput() throws Exception {
-            h.getOneInputOperator().finish();
-        }
-
-        @Override
-        void crash() throws Exception {
-            h.getOneInputOperator().close();
-            h.getEnvironment().close();
-        }
-
-        @Override
-        public void close() throws Exception {
-            h.close();
-        }
     }
 
     /** The Sink V2 adapter: the sealer (pre-commit topology) feeding Flink's committer operator. */

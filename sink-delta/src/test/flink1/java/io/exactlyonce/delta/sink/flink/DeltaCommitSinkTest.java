@@ -1,8 +1,13 @@
 package io.exactlyonce.delta.sink.flink;
 
+import io.exactlyonce.delta.sink.core.DeltaSinkConfig;
 import io.exactlyonce.delta.sink.testutil.StagedFiles;
 
+import org.apache.flink.configuration.Configuration;
+
 import org.junit.jupiter.api.Test;
+
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class DeltaCommitSinkTest extends AbstractCommitProtocolTest {
     @Override
-    CommitterDriver.Adapter adapter() {
-        return CommitterDriver.Adapter.SINK_FUNCTION;
+    CommitterDriver driver(DeltaSinkConfig config, Consumer<Configuration> jobConfig) throws Exception {
+        return new SinkFunctionDriver(config, jobConfig);
     }
 
     @Test
