@@ -2,6 +2,7 @@ package io.exactlyonce.job.stats;
 
 import io.exactlyonce.job.OrderSchema;
 
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -17,7 +18,8 @@ import org.apache.flink.table.data.TimestampData;
  * before this operator's own barrier N, so the row it emits there describes exactly the rows the
  * data table commits for checkpoint N, and is committed by the same checkpoint. Checkpoints without
  * any record produce no row. At end of input the remaining counts are labelled with the id of the
- * checkpoint after the last one this operator saw (the final checkpoint that commits them).
+ * checkpoint after the last one this operator saw or was restored from (the final checkpoint that
+ * commits them), so a restored run that ends before its first checkpoint does not repeat an id.
  *
  * <p>Keeps no state: counts of a failed attempt are discarded with the rows they describe.
  */
@@ -30,10 +32,17 @@ public final class MetricsOperator extends AbstractStreamOperator<RowData>
     private transient long lastCheckpointId;
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        // after a restore, the checkpoint restored from is the last one whose rows are in the table:
+        // the end-of-input label must come after it, not restart at 1 (a second row for an id)
+        lastCheckpointId = context.getRestoredCheckpointId().orElse(0L);
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
         sum = new BatchStats();
-        lastCheckpointId = 0;
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 
+import org.apache.flink.annotation.Internal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -32,6 +33,7 @@ import java.util.stream.Collectors;
  * one (a row object is only valid inside the callback). Tables written with column mapping or
  * deletion vectors are refused, since this sink never writes them.
  */
+@Internal
 public final class DeltaTableScanner {
 
     private final String tablePath;

@@ -16,6 +16,7 @@ import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 
@@ -33,6 +34,7 @@ import java.util.List;
  * timestamp_ntz} requires a table feature older readers reject; nested types are refused for now.
  * Refusals name the column and the fix.
  */
+@Internal
 public final class DeltaSchemaConverter {
 
     private DeltaSchemaConverter() {}

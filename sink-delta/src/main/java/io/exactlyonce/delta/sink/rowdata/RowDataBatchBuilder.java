@@ -8,6 +8,7 @@ import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.StructType;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.TimestampData;
@@ -25,6 +26,7 @@ import org.apache.flink.table.types.logical.RowType;
  * binaries are converted to the Java objects Kernel's writer reads). Values are copied, so
  * upstream operators may reuse their {@code RowData} objects.
  */
+@Internal
 public final class RowDataBatchBuilder {
 
     private final StructType schema;

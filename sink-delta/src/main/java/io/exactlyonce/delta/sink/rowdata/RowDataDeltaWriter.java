@@ -12,6 +12,7 @@ import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.StructType;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -41,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * since the previous flush. {@link #close()} aborts whatever is open; those files never reach the
  * Delta log (orphans for Delta {@code VACUUM}).
  */
+@Internal
 public final class RowDataDeltaWriter implements AutoCloseable {
 
     private static final Object UNPARTITIONED = new Object();
