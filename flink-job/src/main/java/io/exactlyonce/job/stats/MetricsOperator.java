@@ -2,7 +2,11 @@ package io.exactlyonce.job.stats;
 
 import io.exactlyonce.job.OrderSchema;
 
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -11,6 +15,8 @@ import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.TimestampData;
+
+import java.util.List;
 
 /**
  * Sums the parser's and dedup's {@link BatchStats} per checkpoint into one metrics-table row
@@ -21,22 +27,40 @@ import org.apache.flink.table.data.TimestampData;
  * checkpoint after the last one this operator saw or was restored from (the final checkpoint that
  * commits them), so a restored run that ends before its first checkpoint does not repeat an id.
  *
- * <p>Keeps no state: counts of a failed attempt are discarded with the rows they describe.
+ * <p>Its only state is the id of the last checkpoint: counts of a failed attempt are discarded with
+ * the rows they describe.
  */
 public final class MetricsOperator extends AbstractStreamOperator<RowData>
         implements OneInputStreamOperator<BatchStats, RowData>, BoundedOneInput {
 
     private static final long serialVersionUID = 1L;
 
+    /** The id of the last checkpoint taken, so a restore knows which ids the table may hold. */
+    static final String LAST_CHECKPOINT_STATE = "metrics-last-checkpoint-id";
+
     private transient BatchStats sum;
     private transient long lastCheckpointId;
+    private transient ListState<Long> lastCheckpointState;
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        // after a restore, the checkpoint restored from is the last one whose rows are in the table:
-        // the end-of-input label must come after it, not restart at 1 (a second row for an id)
+        // after a restore, the checkpoint restored from is the last one whose rows can be in the
+        // table: the end-of-input label must come after it, not restart at 1 (a second row for an
+        // id). Kept in state because Flink gives a task without state no restored checkpoint id.
+        lastCheckpointState =
+                context.getOperatorStateStore()
+                        .getUnionListState(new ListStateDescriptor<>(LAST_CHECKPOINT_STATE, LongSerializer.INSTANCE));
         lastCheckpointId = context.getRestoredCheckpointId().orElse(0L);
+        for (Long id : lastCheckpointState.get()) {
+            lastCheckpointId = Math.max(lastCheckpointId, id);
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        lastCheckpointState.update(List.of(context.getCheckpointId()));
     }
 
     @Override

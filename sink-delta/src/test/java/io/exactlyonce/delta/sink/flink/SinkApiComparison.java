@@ -27,13 +27,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import static io.exactlyonce.delta.sink.testutil.KeySetAssert.assertExactlyOnce;
 
 /**
- * Measures both Flink adapters of the sink in one JVM, alternating (SinkFunction, Sink V2; {@code
+ * Measures the Flink adapters of the sink in one JVM, alternating (SinkFunction, Sink V2 on Flink
+ * 1.20; Sink V2 alone on Flink 2; {@code
  * -Dcompare.rounds} rounds, default 2, the first being warm-up):
  * throughput of a bounded job of {@code -Dcompare.rows} rows (default 1,000,000) at parallelism 2
  * with a 1 s checkpoint interval, and the duration of each Delta commit as the committer reports it.
  * Each run must also be exactly-once. Not part of the default test run (its name matches neither
  * {@code *Test} nor {@code *ITCase}); run it with {@code mvn -pl sink-delta -am verify
- * -Dtest=SinkApiComparison -Dsurefire.failIfNoSpecifiedTests=false}.
+ * -Dtest=SinkApiComparison -Dsurefire.failIfNoSpecifiedTests=false} (or {@code -pl sink-delta/flink2}).
  */
 class SinkApiComparison {
 
@@ -57,7 +58,7 @@ class SinkApiComparison {
         int round = 0;
         int rounds = Integer.getInteger("compare.rounds", 2);
         for (int i = 0; i < rounds; i++) {
-            for (DeltaSink.Api api : DeltaSink.Api.values()) {
+            for (DeltaSink.Api api : DeltaSinkITCase.apis().toArray(DeltaSink.Api[]::new)) {
                 lines.add(run(api, rows, "run-" + round++));
             }
         }
