@@ -88,6 +88,10 @@ public final class OrderGenerator {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        // a batch the broker keeps rejecting (out of sequence after a leader change) fails after 30 s
+        // instead of Kafka's default 2 minutes, and is sent again by resendFailed
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Math.max(2 * maxRecordBytes, 1 << 20) + 4096));
         List<Long> late = new ArrayList<>();
         Malformed[] kinds = Malformed.values();
