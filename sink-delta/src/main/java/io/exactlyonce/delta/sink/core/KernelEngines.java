@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * <p>The engine is Kernel's Hadoop-based default engine, configured from the sink's Hadoop/Kernel
  * options (file system credentials, {@code fs.*} implementations, Parquet settings such as {@link
- * #TARGET_FILE_SIZE_KEY}). Engines are not serializable: operators create theirs lazily at runtime.
+ * #TARGET_FILE_SIZE_KEY}), with {@link LocalFileLogStore} as the log store of local tables unless
+ * the options name another. Engines are not serializable: operators create theirs lazily at runtime.
  */
 public final class KernelEngines {
 
@@ -45,6 +46,8 @@ public final class KernelEngines {
     public static Configuration hadoopConfiguration(Map<String, String> hadoopConf) {
         Configuration conf = new Configuration();
         conf.set(DICTIONARY_PAGE_SIZE_KEY, DEFAULT_DICTIONARY_PAGE_BYTES);
+        // local tables: publish log files with put-if-absent semantics (see LocalFileLogStore)
+        conf.set(LocalFileLogStore.CONF_KEY, LocalFileLogStore.class.getName());
         hadoopConf.forEach(conf::set);
         return conf;
     }
