@@ -26,9 +26,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -52,14 +51,10 @@ class OffsetsLostWhileReadingITCase {
     private static final int RECORDS = 200;
     private static final int DELETED_BEFORE = 150;
 
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
     @TempDir Path tmp;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
 
     /** A one-partition topic of {@link #RECORDS} records, one record per batch, so the reader fetches one at a time. */
     private static String topicOfRecords(String topic) throws Exception {
@@ -74,11 +69,6 @@ class OffsetsLostWhileReadingITCase {
             }
         }
         return topic;
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
     }
 
     @Test

@@ -51,7 +51,7 @@ public final class MetricsOperator extends AbstractStreamOperator<RowData>
         lastCheckpointState =
                 context.getOperatorStateStore()
                         .getUnionListState(new ListStateDescriptor<>(LAST_CHECKPOINT_STATE, LongSerializer.INSTANCE));
-        lastCheckpointId = context.getRestoredCheckpointId().orElse(0L);
+        lastCheckpointId = 0;
         for (Long id : lastCheckpointState.get()) {
             lastCheckpointId = Math.max(lastCheckpointId, id);
         }

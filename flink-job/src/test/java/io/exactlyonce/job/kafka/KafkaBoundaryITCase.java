@@ -2,7 +2,7 @@ package io.exactlyonce.job.kafka;
 
 import io.exactlyonce.delta.sink.testutil.DeltaTableReader;
 import io.exactlyonce.delta.sink.testutil.KeySetAssert;
-import io.exactlyonce.job.EmbeddedKafka;
+import io.exactlyonce.job.EmbeddedKafkaExtension;
 import io.exactlyonce.job.OrdersJob;
 import io.exactlyonce.job.OrdersPipeline;
 import io.exactlyonce.job.config.JobConfig;
@@ -26,8 +26,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,19 +65,10 @@ class KafkaBoundaryITCase {
     /** Far below what a retried (recoverable) failure needs to exhaust the restart strategy. */
     private static final long FAILS_WITHIN_SECONDS = 45;
 
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
     @TempDir Path tmp;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
 
     @Test
     void recordsDeletedBeforeTheRestoreFailTheJobUnlessTheLossIsAccepted() throws Exception {

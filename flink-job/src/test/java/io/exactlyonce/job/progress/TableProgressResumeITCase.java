@@ -5,7 +5,7 @@ import io.exactlyonce.delta.sink.core.TableProgress;
 import io.exactlyonce.delta.sink.testutil.DeltaTableReader;
 import io.exactlyonce.delta.sink.testutil.KeySetAssert;
 import io.exactlyonce.deploy.kit.OrderGenerator;
-import io.exactlyonce.job.EmbeddedKafka;
+import io.exactlyonce.job.EmbeddedKafkaExtension;
 import io.exactlyonce.job.OrdersJob;
 import io.exactlyonce.job.OrdersPipeline;
 import io.exactlyonce.job.config.JobConfig;
@@ -21,8 +21,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,19 +56,10 @@ class TableProgressResumeITCase {
                             .setNumberSlotsPerTaskManager(4)
                             .build());
 
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
     @TempDir Path tmp;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
 
     @Test
     void aRunWithoutStateContinuesWhereTheTablesStopped() throws Exception {

@@ -1,7 +1,7 @@
 package io.exactlyonce.tools.reconcile;
 
 import io.exactlyonce.deploy.kit.OrderGenerator;
-import io.exactlyonce.job.EmbeddedKafka;
+import io.exactlyonce.job.EmbeddedKafkaExtension;
 import io.exactlyonce.job.config.JobConfig;
 import io.exactlyonce.tools.Jobs;
 
@@ -16,8 +16,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,19 +43,10 @@ class ReconcileCommandITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
     @TempDir Path tmp;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
 
     @Test
     void reportsTheTopicAgainstTheTablesAndTheirPositions() throws Exception {

@@ -1,13 +1,12 @@
 package io.exactlyonce.tools.reconcile;
 
 import io.exactlyonce.deploy.kit.OrderGenerator;
-import io.exactlyonce.job.EmbeddedKafka;
+import io.exactlyonce.job.EmbeddedKafkaExtension;
 import io.exactlyonce.job.LocalJobProcess;
 import io.exactlyonce.tools.reconcile.KafkaTopicSnapshot;
 import io.exactlyonce.tools.reconcile.ReconcileReport;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,21 +60,10 @@ class ResumeAfterKillITCase {
     private static final long DISTINCT = Long.getLong("resume.records", 60_000);
     private static final Pattern CHECKPOINT = Pattern.compile("chk-(\\d+)");
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
     @TempDir Path tmp;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     static Stream<Long> seeds() {
         String n = System.getProperty("resume.seeds");
